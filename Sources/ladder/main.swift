@@ -1,0 +1,3 @@
+import LadderCLI
+
+LadderMain.run()
