@@ -39,7 +39,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ladder", dependencies: ["LadderCLI"]),
-        .target(name: "LadderTestSupport", dependencies: ["LadderGit", "LadderCore"]),
+        .target(name: "LadderTestSupport", dependencies: ["LadderGit", "LadderCore"], path: "Tests/LadderTestSupport"),
         .testTarget(name: "LadderGitTests", dependencies: ["LadderGit", "LadderTestSupport"]),
         .testTarget(name: "LadderCoreTests", dependencies: ["LadderCore", "LadderGit", "LadderTestSupport"]),
         .testTarget(name: "LadderCLITests", dependencies: ["LadderCLI", "LadderCore", "LadderTestSupport"]),

@@ -1,0 +1,154 @@
+import Clibgit2
+import Foundation
+
+/// One changed path between two trees.
+public struct TreeDelta: Sendable, Hashable {
+    public enum Status: Sendable, Hashable {
+        case added, deleted, modified, renamed, typeChanged
+    }
+
+    public let status: Status
+    /// Path in the old tree (equal to `newPath` unless renamed; for an addition, the new path).
+    public let oldPath: String
+    /// Path in the new tree (for a deletion, the old path).
+    public let newPath: String
+    public let oldID: ObjectID?
+    public let newID: ObjectID?
+    public let oldMode: FileMode?
+    public let newMode: FileMode?
+    /// Rename similarity, 0–100.
+    public let similarity: Int
+
+    public init(
+        status: Status, oldPath: String, newPath: String, oldID: ObjectID?, newID: ObjectID?,
+        oldMode: FileMode?, newMode: FileMode?, similarity: Int = 0
+    ) {
+        self.status = status
+        self.oldPath = oldPath
+        self.newPath = newPath
+        self.oldID = oldID
+        self.newID = newID
+        self.oldMode = oldMode
+        self.newMode = newMode
+        self.similarity = similarity
+    }
+}
+
+/// Options for `Repository.diffTrees`.
+public struct TreeDiffOptions: Sendable {
+    /// Detect renames (and count a rename with content changes as one renamed change).
+    public var detectRenames: Bool = true
+    /// Similarity, in percent, from which an added/deleted pair is a rename.
+    public var renameThreshold: Int = 50
+    /// Report a changed executable bit or a file ↔ symlink change as `typeChanged`.
+    public var reportTypeChanges: Bool = true
+
+    public init(detectRenames: Bool = true, renameThreshold: Int = 50, reportTypeChanges: Bool = true) {
+        self.detectRenames = detectRenames
+        self.renameThreshold = renameThreshold
+        self.reportTypeChanges = reportTypeChanges
+    }
+}
+
+extension Repository {
+    /// Compares two trees (either may be nil for "empty"), typically two environment subtrees.
+    /// Identical subtrees are skipped by id, so the cost grows with what differs.
+    public func diffTrees(_ old: ObjectID?, _ new: ObjectID?, options: TreeDiffOptions = TreeDiffOptions()) throws(GitError) -> [TreeDelta] {
+        if old == new { return [] }
+        var oldTree: OpaquePointer?
+        var newTree: OpaquePointer?
+        defer {
+            git_tree_free(oldTree)
+            git_tree_free(newTree)
+        }
+        if let old {
+            var oid = old.oid
+            try check(git_tree_lookup(&oldTree, pointer, &oid), "read tree \(old.short)")
+        }
+        if let new {
+            var oid = new.oid
+            try check(git_tree_lookup(&newTree, pointer, &oid), "read tree \(new.short)")
+        }
+        var diffOptions = git_diff_options()
+        try check(git_diff_options_init(&diffOptions, UInt32(GIT_DIFF_OPTIONS_VERSION)), "initialise diff options")
+        if options.reportTypeChanges {
+            diffOptions.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue
+        }
+        var diff: OpaquePointer?
+        try check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &diffOptions), "compare trees")
+        defer { git_diff_free(diff) }
+        if options.detectRenames {
+            var findOptions = git_diff_find_options()
+            try check(git_diff_find_options_init(&findOptions, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "initialise rename options")
+            findOptions.flags = GIT_DIFF_FIND_RENAMES.rawValue | GIT_DIFF_FIND_EXACT_MATCH_ONLY.rawValue * 0
+            findOptions.rename_threshold = UInt16(options.renameThreshold)
+            try check(git_diff_find_similar(diff, &findOptions), "detect renames")
+        }
+        let count = git_diff_num_deltas(diff)
+        var deltas: [TreeDelta] = []
+        deltas.reserveCapacity(count)
+        for index in 0..<count {
+            let delta = git_diff_get_delta(diff, index)!.pointee
+            let status: TreeDelta.Status
+            switch delta.status {
+            case GIT_DELTA_ADDED: status = .added
+            case GIT_DELTA_DELETED: status = .deleted
+            case GIT_DELTA_RENAMED: status = .renamed
+            case GIT_DELTA_TYPECHANGE: status = .typeChanged
+            case GIT_DELTA_MODIFIED:
+                status = (options.reportTypeChanges && delta.old_file.mode != delta.new_file.mode) ? .typeChanged : .modified
+            default: status = .modified
+            }
+            let oldPath = PathCoding.decode(cString: delta.old_file.path)
+            let newPath = PathCoding.decode(cString: delta.new_file.path)
+            let hasOld = status != .added
+            let hasNew = status != .deleted
+            deltas.append(
+                TreeDelta(
+                    status: status,
+                    oldPath: oldPath,
+                    newPath: newPath,
+                    oldID: hasOld ? ObjectID(delta.old_file.id) : nil,
+                    newID: hasNew ? ObjectID(delta.new_file.id) : nil,
+                    oldMode: hasOld ? FileMode(raw: UInt32(delta.old_file.mode)) : nil,
+                    newMode: hasNew ? FileMode(raw: UInt32(delta.new_file.mode)) : nil,
+                    similarity: Int(delta.similarity)
+                ))
+        }
+        return deltas
+    }
+
+    /// A unified diff of two blobs (either may be nil), labelled with the given paths, as git prints it.
+    public func unifiedDiff(old: ObjectID?, oldPath: String, new: ObjectID?, newPath: String, contextLines: Int = 3) throws(GitError) -> String {
+        var oldBlob: OpaquePointer?
+        var newBlob: OpaquePointer?
+        defer {
+            git_blob_free(oldBlob)
+            git_blob_free(newBlob)
+        }
+        if let old {
+            var oid = old.oid
+            try check(git_blob_lookup(&oldBlob, pointer, &oid), "read blob \(old.short)")
+        }
+        if let new {
+            var oid = new.oid
+            try check(git_blob_lookup(&newBlob, pointer, &oid), "read blob \(new.short)")
+        }
+        var options = git_diff_options()
+        try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "initialise diff options")
+        options.context_lines = UInt32(contextLines)
+        var patch: OpaquePointer?
+        let status = PathCoding.withCString(oldPath) { oldC in
+            PathCoding.withCString(newPath) { newC in
+                git_patch_from_blobs(&patch, oldBlob, oldC, newBlob, newC, &options)
+            }
+        }
+        try check(status, "diff '\(newPath)'")
+        defer { git_patch_free(patch) }
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        try check(git_patch_to_buf(&buffer, patch), "format diff of '\(newPath)'")
+        guard let text = buffer.ptr else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: text, count: buffer.size), as: UTF8.self)
+    }
+}
