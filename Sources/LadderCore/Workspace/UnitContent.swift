@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+import LadderGit
+
+/// What `ladder status` shows for one unit in one environment.
+public struct UnitContent: Sendable, Hashable {
+    /// Identifies the unit's promotable content: equal ids mean a promotion would change nothing.
+    public let contentID: String
+    /// The value of `version_key`, when configured and found.
+    public let version: String?
+}
+
+extension Workspace {
+    /// Computes the promotable content identity and version of one unit.
+    ///
+    /// Excluded (environment-specific) files do not count; for files under key-level promotion only
+    /// the promoted key values count; for pattern-promoted files only the captured text counts.
+    public func unitContent(environment: EnvironmentConfig, unit: String, tree: ObjectID) throws -> UnitContent {
+        let prefix = unit == Workspace.wholeEnvironmentUnit ? "" : unit
+        var lines: [String] = []
+        var versionCandidates: [(rank: Int, path: String, id: ObjectID)] = []
+        let rules = config.promote
+        try repository.walkTree(tree, prefix: prefix, prune: { path in rules.exclude.match(path, isDirectory: true) == nil }) { path, entry in
+            if rules.exclude.match(path) != nil { return }
+            if let rule = rules.keyRule(for: path), entry.mode.isFile {
+                let bytes = try repository.blob(entry.id).bytes
+                let values = rule.paths.map { key in StructuredLookup.value(at: key, in: bytes, fileName: path) ?? "∅" }
+                lines.append("k \(path)\0\(zip(rule.paths, values).map { "\($0)=\($1)" }.joined(separator: "\0"))")
+                versionCandidates.append((0, path, entry.id))
+            } else if let rule = rules.patternRule(for: path), entry.mode.isFile {
+                let bytes = try repository.blob(entry.id).bytes
+                let captures = PatternCaptures.captures(of: rule.regex, in: bytes)
+                lines.append("p \(path)\0\(captures.joined(separator: "\0"))")
+            } else {
+                lines.append("f \(path)\0\(entry.mode.rawValue)\0\(entry.id.hex)")
+                if StructuredLookup.isStructured(path), !path.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1).contains("/") {
+                    versionCandidates.append((path.hasSuffix("values.yaml") ? 1 : 2, path, entry.id))
+                }
+            }
+        }
+        var hasher = SHA256()
+        for line in lines {
+            hasher.update(data: Array(line.utf8))
+            hasher.update(data: [0x0A])
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        var version: String?
+        if let key = config.versionKey {
+            for candidate in versionCandidates.sorted(by: { ($0.rank, $0.path) < ($1.rank, $1.path) }) {
+                let bytes = try repository.blob(candidate.id).bytes
+                if let value = StructuredLookup.value(at: key, in: bytes, fileName: candidate.path) {
+                    version = value
+                    break
+                }
+            }
+        }
+        return UnitContent(contentID: String(digest.prefix(10)), version: version)
+    }
+}
+
+/// Captured text of a promotion pattern, used for content identity.
+enum PatternCaptures {
+    static func captures(of pattern: String, in bytes: [UInt8]) -> [String] {
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let range = NSRange(text.startIndex..., in: text)
+        return regex.matches(in: text, range: range).compactMap { match in
+            guard match.numberOfRanges > 1, let captured = Range(match.range(at: 1), in: text) else { return nil }
+            return String(text[captured])
+        }
+    }
+}

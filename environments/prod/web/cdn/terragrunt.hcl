@@ -1,0 +1,7 @@
+terraform {
+  source = "git::https://git.example.com/infra/cdn.git//modules/cdn?ref=v2.3.0"
+}
+
+inputs = {
+  domain = "www.prod.shop.example.com"
+}
