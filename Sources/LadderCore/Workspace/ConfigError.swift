@@ -7,15 +7,15 @@ public struct ConfigError: Error, LocalizedError, Sendable, Equatable {
     public let line: Int
     public let column: Int
     public let reason: String
-    /// A suggestion such as "did you mean 'environments'?".
-    public let hint: String?
+    /// A suggestion such as "did you mean 'environments'?", shown in parentheses after the reason.
+    public let suggestion: String?
 
     public init(file: String, line: Int, column: Int, reason: String, hint: String? = nil) {
         self.file = file
         self.line = line
         self.column = column
         self.reason = reason
-        self.hint = hint
+        self.suggestion = hint
     }
 
     /// `file:line:column`, or just the file.
@@ -24,7 +24,7 @@ public struct ConfigError: Error, LocalizedError, Sendable, Equatable {
     }
 
     public var errorDescription: String? {
-        "\(location): \(reason)" + (hint.map { " (\($0))" } ?? "")
+        "\(location): \(reason)" + (suggestion.map { " (\($0))" } ?? "")
     }
 }
 

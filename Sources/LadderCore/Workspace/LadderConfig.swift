@@ -228,14 +228,14 @@ extension LadderConfig {
             try promote.allowOnly(["exclude", "keys", "patterns", "delete"])
             var excludes: [GlobPattern] = []
             for (text, node) in try promote.stringList("exclude") ?? [] {
-                do { excludes.append(try GlobPattern(text)) } catch { throw promote.error(at: node, error.reason) }
+                do { excludes.append(try GlobPattern(text)) } catch { throw promote.error(at: node, error.errorDescription ?? error.reason) }
             }
             rules.exclude = GlobList(excludes)
             for map in try promote.mapList("keys") ?? [] {
                 try map.allowOnly(["files", "paths"])
                 let files = try map.requiredString("files")
                 let pattern: GlobPattern
-                do { pattern = try GlobPattern(files) } catch { throw map.error("files", error.reason) }
+                do { pattern = try GlobPattern(files) } catch { throw map.error("files", error.errorDescription ?? error.reason) }
                 guard let paths = try map.stringList("paths", allowSingle: true), !paths.isEmpty else {
                     throw map.error("paths", "'\(map.path).paths' must list at least one key path")
                 }
@@ -248,7 +248,7 @@ extension LadderConfig {
                 try map.allowOnly(["files", "regex"])
                 let files = try map.requiredString("files")
                 let pattern: GlobPattern
-                do { pattern = try GlobPattern(files) } catch { throw map.error("files", error.reason) }
+                do { pattern = try GlobPattern(files) } catch { throw map.error("files", error.errorDescription ?? error.reason) }
                 let regex = try map.requiredString("regex")
                 do {
                     let compiled = try NSRegularExpression(pattern: regex)

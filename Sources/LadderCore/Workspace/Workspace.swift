@@ -68,7 +68,7 @@ public final class Workspace {
             if let commit = try? repository.resolveCommit(candidate),
                 (try? repository.entry(atPath: configFileName, inTree: repository.commit(commit).treeID)) != nil
             {
-                bootstrap = (commit, candidate)
+                bootstrap = (commit, candidate == "HEAD" ? (repository.currentBranch ?? "HEAD") : candidate)
                 break
             }
         }
