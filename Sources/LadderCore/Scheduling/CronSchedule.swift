@@ -110,6 +110,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { expression }
 
+    /// Schedules are equal when written the same way.
     public static func == (lhs: CronSchedule, rhs: CronSchedule) -> Bool {
         lhs.expression == rhs.expression
     }

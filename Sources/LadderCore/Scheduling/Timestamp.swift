@@ -119,7 +119,10 @@ public enum Timestamp {
             guard position == bytes.count else { throw shapeError }
 
             try check(month, "month", 1...12)
-            try check(day, "day", 1...CivilTime.daysInMonth(year: year, month: month))
+            let monthLength = CivilTime.daysInMonth(year: year, month: month)
+            guard (1...monthLength).contains(day) else {
+                throw fail("day \(day) is out of range 1-\(monthLength) for \(CivilTime.pad(year, 4))-\(CivilTime.pad(month, 2))")
+            }
             try check(hour, "hour", 0...23)
             try check(minute, "minute", 0...59)
             if second == 60 { throw fail("leap seconds are not supported") }
