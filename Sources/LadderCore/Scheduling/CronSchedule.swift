@@ -108,6 +108,7 @@ public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The expression as written.
     public var description: String { expression }
 
     /// Schedules are equal when written the same way.

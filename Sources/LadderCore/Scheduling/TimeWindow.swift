@@ -17,7 +17,9 @@ public struct TimeWindow: Sendable, Equatable {
         case absolute(from: Date?, until: Date?)
     }
 
+    /// Whether the window allows or denies promotion while active.
     public let kind: Kind
+    /// When the window is active.
     public let timing: Timing
     /// The policy's `reason`, such as "weekend freeze", if one was given.
     public let reason: String?

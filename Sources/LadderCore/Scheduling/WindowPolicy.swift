@@ -2,6 +2,7 @@ import Foundation
 
 /// A window that takes part in a decision, with the occurrence that is active (if any).
 public struct WindowCause: Sendable, Equatable {
+    /// The window from the policy.
     public let window: TimeWindow
     /// The active occurrence, or nil for an allow window that is not active.
     public let interval: DateInterval?
@@ -34,6 +35,7 @@ public struct WindowDecision: Sendable, Equatable {
     public let date: Date
     /// Whether promotion is allowed by the windows at `date`.
     public let isOpen: Bool
+    /// Which rule decided the verdict.
     public let basis: Basis
     /// The windows behind the verdict: the active deny windows when denied, the active allow
     /// windows when inside one, every allow window when outside them all; empty otherwise.
