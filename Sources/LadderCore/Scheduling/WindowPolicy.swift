@@ -46,6 +46,8 @@ public struct WindowDecision: Sendable, Equatable {
     /// When open, the first instant at which the gate closes, or nil if it stays open for the
     /// whole horizon.
     public let closesAt: Date?
+    /// How far ahead `reopensAt` and `closesAt` were searched.
+    public let horizon: TimeInterval
 
     /// The verdict in plain words, e.g. `closed by "weekend freeze" (deny, Fri 2026-11-20 16:00
     /// Europe/Berlin for 64h) until 2026-11-23T07:00:00Z`.
@@ -67,7 +69,7 @@ public struct WindowDecision: Sendable, Equatable {
 
     private var reopening: String {
         guard let reopensAt else {
-            return "with no opening in the next \(Int(WindowPolicy.horizon / 86_400)) days"
+            return "with no opening in the next \(PolicyDuration.phrase(horizon))"
         }
         return "until \(Timestamp.format(reopensAt)) (in \(PolicyDuration.phrase(reopensAt.timeIntervalSince(date))))"
     }
@@ -113,7 +115,8 @@ public enum WindowPolicy {
             basis: basis,
             causes: causes,
             reopensAt: now.isOpen ? nil : change,
-            closesAt: now.isOpen ? change : nil)
+            closesAt: now.isOpen ? change : nil,
+            horizon: horizon)
     }
 
     private struct State {

@@ -194,12 +194,14 @@ extension SchedulingTests {
             let decision = WindowPolicy.evaluate([forever], at: instant("2027-06-01T00:00:00Z"))
             #expect(!decision.isOpen)
             #expect(decision.reopensAt == nil)
-            #expect(decision.message == "closed by \"frozen\" (deny, from 2026-12-20T00:00:00Z on) with no opening in the next 400 days")
+            #expect(decision.message == "closed by \"frozen\" (deny, from 2026-12-20T00:00:00Z on) with no opening in the next 400d")
 
             let daily = try TimeWindow(kind: .deny, schedule: "0 0 * * *", duration: "36h", timeZone: "Europe/Berlin")
             let always = WindowPolicy.evaluate([daily], at: instant("2026-11-22T10:00:00Z"))
             #expect(!always.isOpen)
             #expect(always.reopensAt == nil)
+            let shortHorizon = WindowPolicy.evaluate([daily], at: instant("2026-11-22T10:00:00Z"), horizon: 86_400 * 2)
+            #expect(shortHorizon.message.hasSuffix("with no opening in the next 2d"))
 
             let later = try TimeWindow(kind: .deny, from: "2026-01-01T00:00:00Z", until: "2028-01-01T00:00:00Z")
             #expect(WindowPolicy.evaluate([later], at: instant("2026-06-01T00:00:00Z")).reopensAt == nil)
