@@ -25,7 +25,7 @@ public struct NoteVerifier: Sendable, Hashable {
 
     /// Parses the text form; the key ID must match the name and key.
     public init(text: String) throws(AuditError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", omittingEmptySubsequences: false)
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .malformedNote("verifier key must be '<name>+<key id>+<key>'") }
         let key = try NoteKeys.decodeKey(String(parts[2]), what: "verifier key")
         try self.init(name: String(parts[0]), publicKey: key)
@@ -69,7 +69,7 @@ public struct NoteSigner: Sendable {
 
     /// Parses the text form; the key ID must match the name and derived public key.
     public init(text: String) throws(AuditError) {
-        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", omittingEmptySubsequences: false)
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY" else {
             throw .malformedNote("private key must be 'PRIVATE+KEY+<name>+<key id>+<key>'")
         }
