@@ -228,7 +228,10 @@ public enum KeyRewriter {
             if let selector = path.document, selector != .index(0) { return nil }
             return document.root.lookup(path.segments)?.valueText
         case .yaml:
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
+            // Yams hands libyaml the bytes as UTF-8 without skipping a byte-order mark: drop it here
+            // (TextLayout counts it on the first line).
+            let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+            guard let text = String(validating: body, as: UTF8.self) else { throw .notUTF8 }
             try YAMLPrescan.check(bytes)
             var loader = YAMLLoader(layout: TextLayout([]))
             do {

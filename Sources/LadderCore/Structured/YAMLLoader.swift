@@ -10,7 +10,10 @@ struct YAMLLoader {
     var budget = StructuredLimits.maximumNodes
 
     static func load(_ bytes: [UInt8]) throws(StructuredError) -> [TreeDocument] {
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
+        // Yams hands libyaml the bytes as UTF-8 without skipping a byte-order mark: drop it here
+        // (TextLayout counts it on the first line).
+        let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
+        guard let text = String(validating: body, as: UTF8.self) else { throw .notUTF8 }
         try YAMLPrescan.check(bytes)
         var documents: [Yams.Node] = []
         do {

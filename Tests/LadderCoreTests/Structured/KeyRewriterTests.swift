@@ -13,7 +13,7 @@ extension RewriteResult {
     var text: String { String(decoding: output, as: UTF8.self) }
 }
 
-@Suite struct KeyRewriterScalarTests {
+@Suite struct StructuredKeyRewriterScalarTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let name: String
         let target: String
@@ -88,6 +88,16 @@ extension RewriteResult {
             paths: ["containers[name=app].image"],
             expected: "containers:\n  - name: app\n    image: app:2\n  - name: side\n    image: side:1\n"),
         Case(
+            name: "non-ASCII key and comment in block style, byte-order mark",
+            target: "\u{FEFF}ключ: 1.4.0 # ü\nétiquette: \"ß\"\n", source: "ключ: 1.5.0\nétiquette: 日本\n", paths: ["ключ", "étiquette"],
+            expected: "\u{FEFF}ключ: 1.5.0 # ü\nétiquette: \"日本\"\n"),
+        Case(
+            name: "tags are kept and aliases in the source are expanded",
+            target: "v: !!str 1.4\n", source: "x: &a 1.5\nv: *a\n", paths: ["v"], expected: "v: !!str 1.5\n"),
+        Case(
+            name: "double-quoted multi-line value in the target",
+            target: "msg: \"one\n  two\"\nz: 1\n", source: "msg: three\n", paths: ["msg"], expected: "msg: \"three\"\nz: 1\n"),
+        Case(
             name: "equal values leave the file alone",
             target: "tag: \"1.5.0\" # same\n", source: "tag: 1.5.0\n", paths: ["tag"], expected: "tag: \"1.5.0\" # same\n"),
     ]
@@ -127,7 +137,7 @@ extension RewriteResult {
     }
 }
 
-@Suite struct KeyRewriterBlockTests {
+@Suite struct StructuredKeyRewriterBlockTests {
     @Test func replacesAWholeMapKeepingTheTargetIndentation() throws {
         let target = "images:    # pinned images\n    api: 1.0\n    web: 1.1\nother: x  # keep\n"
         let source = "images:\n  api: 2.0  # new api\n  worker:\n    tag: 3\nother: y\n"
@@ -159,7 +169,7 @@ extension RewriteResult {
     }
 }
 
-@Suite struct KeyRewriterInsertionTests {
+@Suite struct StructuredKeyRewriterInsertionTests {
     @Test(arguments: [
         // Two-space file, parent exists.
         ("image:\n  repository: web\nreplicas: 2\n", "image:\n  tag: 1.5.0\n", "image.tag",
@@ -200,7 +210,7 @@ extension RewriteResult {
     }
 }
 
-@Suite struct KeyRewriterJSONTests {
+@Suite struct StructuredKeyRewriterJSONTests {
     @Test func rewritesJSONScalarsInPlace() throws {
         let target = "{\n  \"image\": {\"tag\": \"1.4.0\", \"pull\": true},\n  \"replicas\": 3\n}"
         let source = #"{"image":{"tag":"1.5.0"},"replicas":1}"#
@@ -221,7 +231,7 @@ extension RewriteResult {
     }
 }
 
-@Suite struct ValueExtractionTests {
+@Suite struct StructuredValueTests {
     @Test(arguments: [
         ("image:\n  tag: \"1.10\" # pinned\n", "image.tag", "1.10"),
         ("image:\n  tag: 007\n", "image.tag", "007"),
