@@ -40,6 +40,7 @@ public struct ApprovalContext: Sendable, Equatable {
     /// The current time, for `maxAge`.
     public var now: Date
 
+    /// A context for the change at `headCommit`, written by `author` with commits by `committers`.
     public init(headCommit: String, author: String? = nil, committers: Set<String> = [], now: Date) {
         self.headCommit = headCommit
         self.author = author
@@ -94,6 +95,13 @@ public struct RejectedApproval: Sendable, Equatable {
     public var rejection: ApprovalRejection
     /// The review's position in the input file.
     public var index: Int
+
+    /// A standing approval by `login` that does not count, for the stated reason.
+    public init(login: String, rejection: ApprovalRejection, index: Int) {
+        self.login = login
+        self.rejection = rejection
+        self.index = index
+    }
 }
 
 /// One review as the audit log records it: `{login, state, commit, counted, reason}`.
@@ -105,6 +113,15 @@ public struct ReviewRecord: Sendable, Equatable {
     public var counted: Bool
     /// Why it did not count, in plain words; nil when it counted.
     public var reason: String?
+
+    /// A record of one review (audit logs read these back from stored events).
+    public init(login: String, state: ReviewState, commit: String?, counted: Bool, reason: String?) {
+        self.login = login
+        self.state = state
+        self.commit = commit
+        self.counted = counted
+        self.reason = reason
+    }
 
     /// The audit-log form: `{"login","state","commit","counted","reason"}` with nulls where absent.
     public var json: JSONValue {

@@ -16,6 +16,7 @@ public struct RequiredCheck: Sendable, Equatable {
     public var name: String
     public var outcome: RequiredCheckOutcome
 
+    /// A required check with its outcome.
     public init(name: String, outcome: RequiredCheckOutcome) {
         self.name = name
         self.outcome = outcome
@@ -34,8 +35,9 @@ public struct CheckEvaluation: Sendable, Equatable {
     /// True when every required check passed.
     public var satisfied: Bool { outcomes.allSatisfy { $0.outcome == .passed } }
 
-    /// Names of the required checks with the given kind of outcome.
+    /// Names of the required checks that have no result at all.
     public var missing: [String] { outcomes.filter { $0.outcome == .missing }.map(\.name) }
+    /// Names of the required checks that passed.
     public var passed: [String] { outcomes.filter { $0.outcome == .passed }.map(\.name) }
 
     /// Plain words: `build, e2e passed`, or what is wrong, one clause per check kind:

@@ -28,6 +28,7 @@ public struct CheckResult: Sendable, Equatable {
     /// Position in the input file (array index from 0).
     public var index: Int
 
+    /// A check result; `index` is its position in the input.
     public init(name: String, state: CheckState, headSHA: String? = nil, time: Date? = nil, index: Int) {
         self.name = name
         self.state = state
@@ -56,6 +57,7 @@ public struct ChecksInput: Sendable, Equatable {
     /// Every entry in input order, duplicates included; `latest(for:)` picks the deciding ones.
     public var results: [CheckResult]
 
+    /// Checks already read by other means.
     public init(format: ChecksFormat, results: [CheckResult]) {
         self.format = format
         self.results = results

@@ -38,6 +38,7 @@ public struct CodeOwnersIssue: Sendable, Equatable {
     public var line: Int
     public var reason: String
 
+    /// A problem on 1-based line `line`.
     public init(line: Int, reason: String) {
         self.line = line
         self.reason = reason

@@ -29,6 +29,7 @@ public struct Review: Sendable, Equatable {
     /// Position in the input file (array index from 0), for messages and ordering.
     public var index: Int
 
+    /// A review; `index` is its position in the input.
     public init(login: String, state: ReviewState, commit: String? = nil, submittedAt: Date? = nil, index: Int) {
         self.login = login
         self.state = state
@@ -56,6 +57,7 @@ public struct ReviewsInput: Sendable, Equatable {
     /// Entries that were read but left out, in plain words (a GitHub review by a deleted account).
     public var notes: [String]
 
+    /// Reviews already read by other means.
     public init(format: ReviewsFormat, reviews: [Review], notes: [String] = []) {
         self.format = format
         self.reviews = reviews
