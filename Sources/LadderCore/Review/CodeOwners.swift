@@ -101,7 +101,7 @@ public struct CodeOwners: Sendable, Equatable {
             case .empty: continue
             case .failure(let reason): issues.append(CodeOwnersIssue(line: lineNumber, reason: reason))
             case .rule(let pattern, let owners):
-                do throws(PatternError) {
+                do throws(CodeOwnersPatternError) {
                     let matcher = try PathPattern(pattern)
                     rules.append(CodeOwnersRule(pattern: pattern, owners: owners, line: lineNumber, matcher: matcher))
                 } catch {
@@ -200,7 +200,7 @@ public struct CodeOwners: Sendable, Equatable {
 }
 
 /// A malformed or unsupported CODEOWNERS pattern.
-struct PatternError: Error {
+struct CodeOwnersPatternError: Error {
     let reason: String
 }
 
@@ -226,8 +226,8 @@ struct PathPattern: Sendable, Equatable {
     /// `dir/*`: only direct children match, not the contents of subdirectories.
     let childrenOnly: Bool
 
-    init(_ pattern: String) throws(PatternError) {
-        if pattern.hasPrefix("!") { throw PatternError(reason: "negation (\"!\") is not supported by GitHub") }
+    init(_ pattern: String) throws(CodeOwnersPatternError) {
+        if pattern.hasPrefix("!") { throw CodeOwnersPatternError(reason: "negation (\"!\") is not supported by GitHub") }
 
         // Split on unescaped `/`, keeping escapes so that `\*` stays a literal star.
         var parts: [[(scalar: Unicode.Scalar, escaped: Bool)]] = [[]]
@@ -235,12 +235,12 @@ struct PathPattern: Sendable, Equatable {
         while let scalar = iterator.next() {
             switch scalar {
             case "\\":
-                guard let escaped = iterator.next() else { throw PatternError(reason: "the pattern ends with a lone backslash") }
+                guard let escaped = iterator.next() else { throw CodeOwnersPatternError(reason: "the pattern ends with a lone backslash") }
                 parts[parts.count - 1].append((escaped, true))
             case "/":
                 parts.append([])
             case "[":
-                throw PatternError(reason: "character ranges (\"[ ]\") are not supported by GitHub")
+                throw CodeOwnersPatternError(reason: "character ranges (\"[ ]\") are not supported by GitHub")
             default:
                 parts[parts.count - 1].append((scalar, false))
             }
@@ -257,7 +257,7 @@ struct PathPattern: Sendable, Equatable {
             parts.removeLast()
         }
         if parts.contains(where: \.isEmpty) {
-            throw PatternError(reason: parts.count == 1 ? "the pattern matches nothing" : "the pattern has an empty segment (\"//\")")
+            throw CodeOwnersPatternError(reason: parts.count == 1 ? "the pattern matches nothing" : "the pattern has an empty segment (\"//\")")
         }
         if parts.count > 1 { anchored = true }
 
