@@ -63,7 +63,7 @@ extension Workspace {
         return EnvironmentDiff(
             from: .init(environment: source.name, path: source.path, commit: fromCommit, tree: fromTree),
             to: .init(environment: target.name, path: target.path, commit: toCommit, tree: toTree),
-            changes: changes, rendered: request.rendered)
+            changes: changes, rendered: request.rendered, renderedContent: blobs.memoryContents)
     }
 
     /// Compares two rendered file sets path by path (no rename detection).
@@ -235,6 +235,8 @@ final class BlobSource {
     init(repository: Repository) {
         self.repository = repository
     }
+
+    var memoryContents: [ObjectID: [UInt8]] { memory }
 
     func register(_ bytes: [UInt8]) throws -> ObjectID {
         let id = try repository.hashBlob(bytes)

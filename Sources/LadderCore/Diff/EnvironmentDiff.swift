@@ -17,6 +17,8 @@ public struct EnvironmentDiff: Sendable {
     public let changes: [FileChange]
     /// Whether `--rendered` (base + overlay) content was compared.
     public let rendered: Bool
+    /// Rendered file contents by the blob id they would have (only with `rendered`).
+    public let renderedContent: [ObjectID: [UInt8]]
 
     /// Counts by status, plus the number of changes that will not move (excluded or kept).
     public var summary: Summary { Summary(changes) }
@@ -104,4 +106,25 @@ public struct KeyDifference: Sendable, Hashable {
     public let new: String?
     /// True when a promotion moves this value (always true outside key-level files).
     public let promotable: Bool
+
+    public init(path: String, old: String?, new: String?, promotable: Bool) {
+        self.path = path
+        self.old = old
+        self.new = new
+        self.promotable = promotable
+    }
+}
+
+extension Workspace {
+    /// The unified diff of one change as it would land in the target (old = target, new = source).
+    public func patch(for change: FileChange, in diff: EnvironmentDiff) throws -> TextPatch {
+        func bytes(_ id: ObjectID?) throws -> [UInt8]? {
+            guard let id else { return nil }
+            if let rendered = diff.renderedContent[id] { return rendered }
+            return try repository.blob(id).bytes
+        }
+        let oldPath = "\(diff.to.environment)/\(change.oldPath ?? change.path)"
+        let newPath = "\(diff.to.environment)/\(change.path)"
+        return try repository.patch(old: bytes(change.oldBlob), oldPath: oldPath, new: bytes(change.newBlob), newPath: newPath)
+    }
 }
