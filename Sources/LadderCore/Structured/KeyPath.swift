@@ -116,6 +116,7 @@ public struct KeyPathError: Error, LocalizedError, Sendable, Equatable {
     public let path: String
     /// 1-based character position of the problem.
     public let column: Int
+    /// What is wrong, in a few lowercase words.
     public let reason: String
 
     public var errorDescription: String? { "invalid key path '\(path)' at column \(column): \(reason)" }

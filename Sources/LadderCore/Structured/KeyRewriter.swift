@@ -3,7 +3,9 @@ import Yams
 
 /// A key path that a rewrite could not apply, and why.
 public struct SkippedKey: Sendable, Hashable {
+    /// The path, with its document prefix in a multi-document file.
     public let path: KeyPath
+    /// Why it was not written, in a few lowercase words.
     public let reason: String
 }
 
@@ -235,7 +237,7 @@ public enum KeyRewriter {
             try YAMLPrescan.check(bytes)
             var loader = YAMLLoader(layout: TextLayout([]))
             do {
-                var sequence = try Yams.compose_all(yaml: text)
+                var sequence = try Yams.compose_all(yaml: text, .basic)
                 var index = 0
                 while let root = sequence.next() {
                     defer { index += 1 }

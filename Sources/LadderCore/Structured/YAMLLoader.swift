@@ -15,9 +15,12 @@ struct YAMLLoader {
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
         guard let text = String(validating: body, as: UTF8.self) else { throw .notUTF8 }
         try YAMLPrescan.check(bytes)
+        // The basic resolver: Ladder classifies scalars itself, and the default resolver's
+        // regular expressions (run for every key while Yams checks for duplicates) cost more
+        // than the whole parse.
         var documents: [Yams.Node] = []
         do {
-            var sequence = try Yams.compose_all(yaml: text)
+            var sequence = try Yams.compose_all(yaml: text, .basic)
             while let node = sequence.next() { documents.append(node) }
             if let error = sequence.error { throw error }
         } catch let error as YamlError {

@@ -103,7 +103,8 @@ import Testing
 
             """.utf8)
         let source = Array("image:\n  tag: 1.5.0\n  digest: sha\nlist: [z]\n".utf8)
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x1ADD_E2)
+        var rewritten = 0
         let alphabet = Array(" :-#[]{}'\"\n&*|>\t,?é".utf8)
         let paths = try ["image.tag", "image.digest", "list", "block"].map { try KeyPath(parsing: $0) }
         for _ in 0..<300 {
@@ -119,7 +120,22 @@ import Testing
             _ = try? StructuredDiff.changes(old: base, new: bytes, format: .yaml)
             if let result = try? KeyRewriter.rewrite(target: bytes, source: source, paths: paths, format: .yaml) {
                 #expect(ReplacedSpan.onlySpansChanged(original: bytes, output: result.output, spans: result.replacedSpans))
+                if result.didChange { rewritten += 1 }
             }
         }
+        #expect(rewritten > 50)
+    }
+}
+
+/// A small seeded generator so that the mutation test is reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }

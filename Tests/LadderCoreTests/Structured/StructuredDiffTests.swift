@@ -91,6 +91,12 @@ import Testing
         #expect(try diff(nil, nil).isEmpty)
     }
 
+    @Test func keysWithDotsAreQuoted() throws {
+        #expect(try diff("metadata:\n  annotations:\n    example.com/x: a\n", "metadata:\n  annotations:\n    example.com/x: b\n") == [
+            #"metadata.annotations."example.com/x": a → b"#
+        ])
+    }
+
     @Test func typeChangeReportsBothSides() throws {
         #expect(try diff("a: 1\n", "a: {b: 2}\n") == ["a: 1 → (absent)", "a.b: (absent) → 2"])
     }
