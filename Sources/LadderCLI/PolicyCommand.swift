@@ -152,14 +152,3 @@ enum PolicyOutput {
     }
 }
 
-extension GlobalOptions {
-    /// `--now` as a date, or nil for the clock.
-    func parsedNow() throws -> Date? {
-        guard let now else { return nil }
-        do {
-            return try Timestamp.parse(now)
-        } catch {
-            throw WorkspaceError.invalidInput("bad --now: \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
-        }
-    }
-}

@@ -117,6 +117,20 @@ public struct PolicyExplanation: Sendable {
         return lines
     }
 
+    /// What the merge gate (`ladder check`) will require for a change of `environment` coming
+    /// from `source`, in plain words, for pull-request bodies.
+    public static func mergeRequirements(_ policy: PolicyFile, environment: String, from source: String?) -> [String] {
+        let rules = policy.rules(for: environment, from: source)
+        var lines = [approvalSentence(rules.approvals, groups: policy.groups)]
+        if rules.approvals.codeOwners { lines.append("every changed path approved by its code owners") }
+        if !rules.checks.isEmpty { lines.append("checks \(rules.checks.joined(separator: ", ")) successful on the head commit") }
+        if rules.requireUpToDate { lines.append("the branch must contain the trunk tip") }
+        if rules.requireSignedCommits { lines.append("every commit signed") }
+        if let ticket = rules.ticket { lines.append("a ticket reference matching '\(ticket)'") }
+        lines.append("the branch must stay a faithful promotion (no hand edits to \(environment))")
+        return lines
+    }
+
     static func approvalSentence(_ approvals: ApprovalRules, groups: PolicyGroups) -> String {
         guard approvals.required > 0 else { return "no approvals are required" }
         var sentence = "\(approvals.required) approval\(approvals.required == 1 ? "" : "s")"
