@@ -247,3 +247,24 @@ extension Repository {
         return Int(git_blob_rawsize(blob))
     }
 }
+
+extension Repository {
+    /// True when the commit carries a signature header (`gpgsig`); the signature itself is not
+    /// verified here (that needs the signer's keys, which the forge has).
+    public func isSigned(_ id: ObjectID) throws(GitError) -> Bool {
+        var signature = git_buf()
+        var signedData = git_buf()
+        defer {
+            git_buf_dispose(&signature)
+            git_buf_dispose(&signedData)
+        }
+        var oid = id.oid
+        let result = git_commit_extract_signature(&signature, &signedData, pointer, &oid, nil)
+        if result == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return false
+        }
+        try check(result, "read signature of \(id.short)")
+        return true
+    }
+}

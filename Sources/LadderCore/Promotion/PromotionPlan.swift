@@ -39,6 +39,9 @@ public struct PromotionRequest: Sendable {
     public var ref: String?
     /// Explicit branch name (`--branch`).
     public var branch: String?
+    /// Read the source environment at this commit instead of the base (used by `check` to replay
+    /// a promotion from its `Ladder-Source-Commit`).
+    public var sourceCommit: ObjectID?
 
     public init(from: String, to: String) {
         self.from = from
@@ -109,7 +112,8 @@ extension Workspace {
         let baseCommit = try request.ref.map(resolve) ?? commitID
         var diffRequest = DiffRequest(from: source.name, to: target.name)
         diffRequest.units = request.units
-        diffRequest.fromCommit = baseCommit
+        let sourceCommit = request.sourceCommit ?? baseCommit
+        diffRequest.fromCommit = sourceCommit
         diffRequest.toCommit = baseCommit
         let diff = try self.diff(diffRequest)
 
@@ -141,7 +145,7 @@ extension Workspace {
         }
 
         let units = Array(Set(files.compactMap(\.unit))).sorted()
-        let sourceTree = try environmentTree(source, at: baseCommit)
+        let sourceTree = try environmentTree(source, at: sourceCommit)
         let targetTree = try environmentTree(target, at: baseCommit)
         let sourceUnits = Dictionary(uniqueKeysWithValues: try self.units(inTree: sourceTree).map { ($0.name, $0.id) })
         let targetUnits = Dictionary(uniqueKeysWithValues: try self.units(inTree: targetTree).map { ($0.name, $0.id) })
@@ -159,7 +163,7 @@ extension Workspace {
         let promotionID = SHA256.hash(data: Array(idInput.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16)
 
         return PromotionPlan(
-            from: source, to: target, baseCommit: baseCommit, sourceCommit: baseCommit, units: units,
+            from: source, to: target, baseCommit: baseCommit, sourceCommit: sourceCommit, units: units,
             selectedUnits: request.units, files: files, writes: writes, notPromoted: notPromoted, versions: versions,
             promotionID: String(promotionID), branch: branch, diff: diff)
     }
