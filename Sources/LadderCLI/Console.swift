@@ -51,6 +51,12 @@ final class Console {
         if inGitHubActions { FileHandle.standardOutput.write(Data("::warning::\(Console.escapeAnnotation(text))\n".utf8)) }
     }
 
+    /// Prints a GitHub Actions annotation (`::error::…`, `::warning::…`, `::notice::…`) when running there.
+    func annotation(_ level: String, _ text: String) {
+        guard inGitHubActions else { return }
+        FileHandle.standardOutput.write(Data("::\(level)::\(Console.escapeAnnotation(text))\n".utf8))
+    }
+
     /// Appends markdown to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions.
     func stepSummary(_ markdown: String) {
         guard inGitHubActions, let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
