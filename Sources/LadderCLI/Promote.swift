@@ -143,6 +143,9 @@ extension LadderCommand {
             let gate = try PolicyGate(workspace: workspace)
             let actor = ActorResolver.resolve(explicit: promotion.actor, repository: workspace.repository).login
             let edges = try promotion.edges(in: workspace)
+            let renderer = try workspace.pullRequestRenderer()
+            if let payload { try PayloadFile.checkWritable(payload) }
+            let forge = promotion.forge ?? workspace.config.forge
             var jsonOutputs: [JSONValue] = []
             for edge in edges {
                 var options = PromoteOptions(actor: actor, now: now)
@@ -155,12 +158,33 @@ extension LadderCommand {
                     console.out(PromotionFormatter.denial(denied.decision, console: console))
                     throw denied
                 }
+                var payloadValue: JSONValue = .null
+                var payloadLine: String?
+                if outcome.status != .nothingToPromote {
+                    let context = workspace.pullRequestContext(
+                        for: outcome.plan, breakGlass: outcome.decision?.breakGlass,
+                        requirements: gate.mergeRequirements(for: outcome.plan), actor: actor, forge: forge)
+                    let rendered = renderer.render(context)
+                    payloadValue = rendered.payload
+                    if let payload, !dryRun {
+                        let file = edges.count > 1 ? PayloadFile.perTarget(payload, target: edge.to) : payload
+                        try PayloadFile.write(payloadValue, to: file)
+                        console.note("payload written to \(file)")
+                        payloadLine = "  payload    \(file)"
+                    }
+                    if rendered.omittedFiles > 0 {
+                        console.warning("the pull-request body lists \(rendered.omittedFiles) fewer files to fit \(forge.displayName)'s limit")
+                    }
+                }
                 switch console.format {
-                case .json: jsonOutputs.append(PromotionFormatter.outcomeJSON(outcome))
+                case .json: jsonOutputs.append(payloadValue)
                 case .markdown: console.out(PromotionFormatter.planMarkdown(outcome.plan, decision: outcome.decision))
-                case .text: console.out(PromotionFormatter.outcomeText(outcome, console: console))
+                case .text:
+                    console.out(PromotionFormatter.outcomeText(outcome, console: console))
+                    if let payloadLine { console.info(payloadLine) }
                 }
             }
+            // With --format json, stdout is the forge's "create pull request" body (null when there is nothing to promote).
             if console.format == .json { console.out((jsonOutputs.count == 1 ? jsonOutputs[0] : .array(jsonOutputs)).pretty) }
         }
     }
@@ -317,3 +341,39 @@ enum PromotionFormatter {
 }
 
 extension Forge: ExpressibleByArgument {}
+
+/// Writing payload files atomically (temporary file, then rename).
+enum PayloadFile {
+    static func perTarget(_ path: String, target: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let ext = url.pathExtension.isEmpty ? "json" : url.pathExtension
+        return url.deletingPathExtension().path + ".\(target).\(ext)"
+    }
+
+    static func write(_ value: JSONValue, to path: String) throws {
+        let text = value.pretty + "\n"
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        do {
+            try Data(text.utf8).write(to: temporary)
+        } catch {
+            throw WorkspaceError.invalidInput("--payload \(path): cannot write the file: \((error as NSError).localizedFailureReason ?? "permission denied or no such directory")")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw WorkspaceError.invalidInput("--payload \(path): cannot write the file: \(reason)")
+        }
+    }
+
+    /// Fails early, before anything is promoted, when the payload file cannot be written.
+    static func checkWritable(_ path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+            FileManager.default.isWritableFile(atPath: directory)
+        else {
+            throw WorkspaceError.invalidInput("--payload \(path): the directory \(directory) does not exist or is not writable")
+        }
+    }
+}

@@ -45,3 +45,39 @@ import Testing
         #expect(noReason.status == 2)
     }
 }
+
+@Suite struct PayloadEndToEndTests {
+    @Test func githubAndGitLabPayloads() throws {
+        let repo = try FixtureRepository.example()
+        let scratch = ScratchDirectory("payload")
+        let file = scratch.join("pr.json")
+        let result = try Run.ladder(["promote", "dev", "staging", "--payload", file, "--now", "2026-11-05T12:00:00Z"], in: repo.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        let github = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as! [String: Any]
+        #expect(Set(github.keys) == ["title", "head", "base", "body", "draft", "maintainer_can_modify"])
+        #expect(github["head"] as? String == "ladder/promote/dev-to-staging")
+        #expect(github["base"] as? String == "main")
+        #expect(github["draft"] as? Bool == false)
+        let body = github["body"] as! String
+        #expect(body.hasPrefix("<!-- ladder:promotion {"))
+        #expect(body.contains("```mermaid"))
+        #expect(body.contains("ladder rollback staging --promotion "))
+        #expect((github["title"] as! String).count <= 250)
+
+        let gitlab = try Run.ladder(["promote", "dev", "staging", "--json", "--forge", "gitlab", "--now", "2026-11-05T12:00:00Z"], in: repo.path)
+        #expect(gitlab.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(gitlab.stdout.utf8)) as! [String: Any]
+        #expect(object["source_branch"] as? String == "ladder/promote/dev-to-staging")
+        #expect(object["target_branch"] as? String == "main")
+        #expect(object["labels"] as? String == "promotion,env:staging")
+        #expect(object["remove_source_branch"] as? Bool == true)
+        #expect(object["squash"] as? Bool == false)
+
+        let nothing = try Run.ladder(["promote", "staging", "prod", "--unit", "worker", "--json"], in: repo.path)
+        #expect(nothing.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "null")
+
+        let unwritable = try Run.ladder(["promote", "staging", "prod", "--payload", "/nonexistent/dir/pr.json", "--now", "2026-11-05T12:00:00Z", "--actor", "alice"], in: repo.path)
+        #expect(unwritable.status == 2)
+        #expect(try repo.git("branch", "--list", "ladder/promote/staging-to-prod") == "")
+    }
+}
