@@ -177,14 +177,23 @@ extension LadderCommand {
                     }
                 }
                 switch console.format {
-                case .json: jsonOutputs.append(payloadValue)
+                case .json:
+                    if dryRun {
+                        // A dry run reports what would happen, with the payload it would send.
+                        var report = PromotionFormatter.outcomeJSON(outcome).objectValue ?? [:]
+                        report["payload"] = payloadValue
+                        jsonOutputs.append(.object(report))
+                    } else {
+                        jsonOutputs.append(payloadValue)
+                    }
                 case .markdown: console.out(PromotionFormatter.planMarkdown(outcome.plan, decision: outcome.decision))
                 case .text:
                     console.out(PromotionFormatter.outcomeText(outcome, console: console))
                     if let payloadLine { console.info(payloadLine) }
                 }
             }
-            // With --format json, stdout is the forge's "create pull request" body (null when there is nothing to promote).
+            // With --format json, stdout is the forge's "create pull request" body (null when there is
+            // nothing to promote); with --dry-run, a report holding that body.
             if console.format == .json { console.out((jsonOutputs.count == 1 ? jsonOutputs[0] : .array(jsonOutputs)).pretty) }
         }
     }
