@@ -48,13 +48,14 @@ final class Console {
 
     func warning(_ text: String) {
         FileHandle.standardError.write(Data("ladder: warning: \(text)\n".utf8))
-        if inGitHubActions { FileHandle.standardOutput.write(Data("::warning::\(Console.escapeAnnotation(text))\n".utf8)) }
+        if inGitHubActions { FileHandle.standardError.write(Data("::warning::\(Console.escapeAnnotation(text))\n".utf8)) }
     }
 
-    /// Prints a GitHub Actions annotation (`::error::…`, `::warning::…`, `::notice::…`) when running there.
+    /// Prints a GitHub Actions annotation (`::error::…`, `::warning::…`, `::notice::…`) when running
+    /// there. Annotations go to stderr (the runner reads both streams) so stdout stays clean JSON.
     func annotation(_ level: String, _ text: String) {
         guard inGitHubActions else { return }
-        FileHandle.standardOutput.write(Data("::\(level)::\(Console.escapeAnnotation(text))\n".utf8))
+        FileHandle.standardError.write(Data("::\(level)::\(Console.escapeAnnotation(text))\n".utf8))
     }
 
     /// Appends markdown to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions.
@@ -90,7 +91,7 @@ final class Console {
         if let hint { text += "hint: \(hint)\n" }
         FileHandle.standardError.write(Data(text.utf8))
         if environment["GITHUB_ACTIONS"] == "true" {
-            FileHandle.standardOutput.write(Data("::error::\(escapeAnnotation(message))\n".utf8))
+            FileHandle.standardError.write(Data("::error::\(escapeAnnotation(message))\n".utf8))
         }
     }
 }

@@ -138,6 +138,7 @@ extension LadderCommand {
 
         func run() throws {
             let console = Console(options: global)
+            if push != nil { throw WorkspaceError.invalidInput("--push: pushing is not available in this build yet; push the branch with git") }
             let workspace = try global.openWorkspace()
             let now = try global.clock()
             let gate = try PolicyGate(workspace: workspace)

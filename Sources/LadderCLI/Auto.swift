@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import LadderCore
+import LadderGit
+
+extension LadderCommand {
+    struct Auto: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Scheduled promotion: promote every edge whose target has auto: true and is due.",
+            discussion: """
+                For each edge into an environment with auto: true (ladder-policy.yaml), in ladder
+                order: promote when the source differs, its content has soaked long enough and the
+                windows are open; otherwise say why not. Promotions only prepare branches, so content
+                reaches the next environment only after its pull request is merged and has soaked
+                there: a run never carries unsoaked content up the ladder. Running twice changes
+                nothing the second time.
+
+                Exit 0 when every edge promoted, waited or had nothing to do; 1 when an edge was
+                denied by policy; 3 (or 2) when an edge failed — the other edges still run.
+
+                Examples:
+                  ladder auto --dry-run
+                  ladder auto --payload-dir payloads --format json
+                  ladder auto --push origin --payload-dir payloads      # in CI
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: ArgumentHelp("Push each promotion branch to REMOTE.", valueName: "REMOTE"))
+        var push: String?
+
+        @Option(name: .customLong("payload-dir"), help: ArgumentHelp("Write one pull-request payload per prepared promotion into DIR (<from>-to-<to>.json).", valueName: "DIR"))
+        var payloadDirectory: String?
+
+        @Option(help: ArgumentHelp("Payload flavour: github or gitlab (default: forge in ladder.yaml).", valueName: "FORGE"))
+        var forge: Forge?
+
+        @Option(help: ArgumentHelp("Who runs the promotion (default: the CI user or git user.name).", valueName: "NAME"))
+        var actor: String?
+
+        @Flag(name: .customLong("dry-run"), help: "Decide and report; write nothing.")
+        var dryRun = false
+
+        func run() throws {
+            let console = Console(options: global)
+            if push != nil { throw WorkspaceError.invalidInput("--push: pushing is not available in this build yet; push the branch with git") }
+            let workspace = try global.openWorkspace()
+            let now = try global.clock()
+            let gate = try PolicyGate(workspace: workspace)
+            let actor = ActorResolver.resolve(explicit: actor, repository: workspace.repository).login
+            if let payloadDirectory {
+                try FileManager.default.createDirectory(atPath: payloadDirectory, withIntermediateDirectories: true)
+            }
+            let renderer = try workspace.pullRequestRenderer()
+            let forge = self.forge ?? workspace.config.forge
+            let results = workspace.autoPromote(policy: gate, actor: actor, now: now, dryRun: dryRun)
+            var payloadFiles: [String: String] = [:]
+            for result in results where result.action == .promoted || result.action == .upToDate {
+                guard let outcome = result.outcome, let payloadDirectory else { continue }
+                let context = workspace.pullRequestContext(
+                    for: outcome.plan, breakGlass: nil, requirements: gate.mergeRequirements(for: outcome.plan), actor: actor, forge: forge)
+                let file = (payloadDirectory as NSString).appendingPathComponent("\(result.edge.from)-to-\(result.edge.to).json")
+                try PayloadFile.write(renderer.render(context).payload, to: file)
+                payloadFiles["\(result.edge.from)->\(result.edge.to)"] = file
+            }
+            switch console.format {
+            case .json: console.out(AutoFormatter.json(results, payloadFiles: payloadFiles, now: now, dryRun: dryRun).pretty)
+            case .markdown: console.out(AutoFormatter.markdown(results, now: now))
+            case .text: console.out(AutoFormatter.text(results, console: console))
+            }
+            console.stepSummary(AutoFormatter.markdown(results, now: now))
+            for result in results {
+                switch result.action {
+                case .promoted: console.annotation("notice", "\(result.edge): \(result.reason)")
+                case .denied, .error: console.annotation(result.action == .error ? "error" : "warning", "\(result.edge): \(result.reason)")
+                default: break
+                }
+            }
+            let worst = results.map(\.exitStatus).max() ?? .success
+            if worst != .success { throw ExitCode(worst.rawValue) }
+        }
+    }
+}
+
+enum AutoFormatter {
+    static func word(_ action: AutoEdgeResult.Action) -> String {
+        switch action {
+        case .promoted: return "promoted"
+        case .upToDate: return "up to date"
+        case .noChanges: return "no changes"
+        case .waiting: return "waiting"
+        case .denied: return "denied"
+        case .wouldPromote: return "would promote"
+        case .error: return "error"
+        }
+    }
+
+    static func text(_ results: [AutoEdgeResult], console: Console) -> String {
+        if results.isEmpty { return "no environment has auto: true in the policy; nothing to do" }
+        var table = TextTable(["EDGE", "RESULT", "DETAILS"])
+        for result in results {
+            table.add(["\(result.edge.from) → \(result.edge.to)", word(result.action), result.reason])
+        }
+        return table.render { column, row, text in
+            guard row >= 0, column == 1 else { return row < 0 ? console.style(text, .bold) : text }
+            switch results[row].action {
+            case .promoted, .wouldPromote: return console.style(text, .green)
+            case .waiting: return console.style(text, .yellow)
+            case .denied, .error: return console.style(text, .red)
+            default: return console.style(text, .dim)
+            }
+        }
+    }
+
+    static func json(_ results: [AutoEdgeResult], payloadFiles: [String: String], now: Date, dryRun: Bool) -> JSONValue {
+        [
+            "time": .string(Timestamp.format(now)),
+            "dry_run": .bool(dryRun),
+            "edges": .array(results.map { result in
+                [
+                    "from": .string(result.edge.from),
+                    "to": .string(result.edge.to),
+                    "result": .string(result.action.rawValue),
+                    "reason": .string(result.reason),
+                    "branch": .optional(result.outcome?.plan.branch),
+                    "commit": .optional(result.outcome?.commit?.hex),
+                    "promotion_id": .optional(result.outcome.flatMap { $0.status == .nothingToPromote ? nil : $0.plan.promotionID }),
+                    "units": .array((result.outcome?.plan.units ?? []).map(JSONValue.string)),
+                    "due_at": .optional(result.dueAt.map(Timestamp.format)),
+                    "payload": .optional(payloadFiles["\(result.edge.from)->\(result.edge.to)"]),
+                    "policy": result.decision?.json ?? .null,
+                ]
+            }),
+        ]
+    }
+
+    static func markdown(_ results: [AutoEdgeResult], now: Date) -> String {
+        var lines = ["### Ladder auto at \(Timestamp.format(now))", ""]
+        if results.isEmpty {
+            lines.append("No environment has `auto: true`.")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("| edge | result | details |")
+        lines.append("|---|---|---|")
+        for result in results {
+            lines.append("| `\(result.edge.from)` → `\(result.edge.to)` | \(word(result.action)) | \(markdownCell(result.reason)) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
