@@ -26,7 +26,7 @@ enum ExplainGolden {
         prod
           - prod accepts promotions from staging only
           - only alice, bob (group release) may promote
-          - ladder auto never promotes into prod
+          - ladder auto promotes into prod on its schedule
           - staging must have held the content for 24h before it moves
           - 2 approvals from carol, dave (group sre), alice, bob (group release) — never the author or committers; approvals count only for the exact head commit; approvals older than 7d do not count
           - the code owners of every changed path must approve
@@ -52,7 +52,7 @@ enum ExplainGolden {
 
         - prod accepts promotions from staging only
         - only alice, bob (group release) may promote
-        - ladder auto never promotes into prod
+        - ladder auto promotes into prod on its schedule
         - staging must have held the content for 24h before it moves
         - 2 approvals from carol, dave (group sre), alice, bob (group release) — never the author or committers; approvals count only for the exact head commit; approvals older than 7d do not count
         - the code owners of every changed path must approve
@@ -96,7 +96,7 @@ enum ExplainGolden {
                   "max_age": "7d",
                   "required": 2
                 },
-                "auto": false,
+                "auto": true,
                 "break_glass": {
                   "allowed": true,
                   "approvals": 1,
@@ -148,7 +148,7 @@ enum ExplainGolden {
               "summary": [
                 "prod accepts promotions from staging only",
                 "only alice, bob (group release) may promote",
-                "ladder auto never promotes into prod",
+                "ladder auto promotes into prod on its schedule",
                 "staging must have held the content for 24h before it moves",
                 "2 approvals from carol, dave (group sre), alice, bob (group release) — never the author or committers; approvals count only for the exact head commit; approvals older than 7d do not count",
                 "the code owners of every changed path must approve",
