@@ -44,6 +44,8 @@ struct PromotionClaim {
     let to: String
     let sourceCommit: ObjectID?
     let breakGlass: String?
+    /// `Ladder-Trigger: auto` marks a promotion prepared by `ladder auto`.
+    let scheduled: Bool
 }
 
 extension Workspace {
@@ -95,7 +97,8 @@ extension Workspace {
         let claim = claimCarrier.map { commit in
             PromotionClaim(
                 id: commit.trailer("Ladder-Promotion"), from: commit.trailer("Ladder-From") ?? "", to: commit.trailer("Ladder-To") ?? "",
-                sourceCommit: commit.trailer("Ladder-Source-Commit").flatMap(ObjectID.init(hex:)), breakGlass: commit.trailer("Ladder-Break-Glass"))
+                sourceCommit: commit.trailer("Ladder-Source-Commit").flatMap(ObjectID.init(hex:)), breakGlass: commit.trailer("Ladder-Break-Glass"),
+                scheduled: commit.trailer("Ladder-Trigger") == "auto")
         }
 
         // Reviews → approval evidence (eligibility by group is judged by the policy).
@@ -166,7 +169,7 @@ extension Workspace {
                     soak = try SoakClock(workspace: self).observe(environment: sourceEnvironment, units: nil, at: sourceCommit)
                 }
                 let policyRequest = PolicyRequest(
-                    from: source, to: environment.name, actor: author, trigger: .manual, changedFiles: paths.count,
+                    from: source, to: environment.name, actor: author, trigger: claim?.scheduled == true ? .auto : .manual, changedFiles: paths.count,
                     breakGlassReason: claim?.breakGlass, now: request.now, soak: soak)
                 let decision = PolicyEvaluator(policy: policy).evaluateMerge(policyRequest, evidence: evidence)
                 decisions.append(decision)

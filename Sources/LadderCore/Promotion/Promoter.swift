@@ -62,7 +62,7 @@ extension Workspace {
         if options.dryRun {
             return PromotionOutcome(
                 status: existing == nil ? .wouldCreate : .wouldUpdate, plan: plan, decision: decision,
-                previousCommit: existing, commit: nil, message: PromotionMessage.render(plan, breakGlass: decision.breakGlass))
+                previousCommit: existing, commit: nil, message: PromotionMessage.render(plan, breakGlass: decision.breakGlass, trigger: options.trigger))
         }
 
         let baseTree = try repository.commit(plan.baseCommit).treeID
@@ -76,7 +76,7 @@ extension Workspace {
             }
         }
         let newTree = try repository.updateTree(baseTree, updates)
-        let message = PromotionMessage.render(plan, breakGlass: decision.breakGlass)
+        let message = PromotionMessage.render(plan, breakGlass: decision.breakGlass, trigger: options.trigger)
         var signature = repository.defaultSignature(time: options.now)
         let committer = signature
         if options.actor != signature.name { signature.name = options.actor }
@@ -126,7 +126,7 @@ public enum PromotionMessage {
         return units.prefix(limit).joined(separator: ", ") + " and \(units.count - limit) more"
     }
 
-    public static func render(_ plan: PromotionPlan, breakGlass: BreakGlassUse?) -> String {
+    public static func render(_ plan: PromotionPlan, breakGlass: BreakGlassUse?, trigger: PolicyRequest.Trigger = .manual) -> String {
         var lines = ["promote(\(plan.to.name)): \(unitList(plan.units)) from \(plan.from.name)", ""]
         if let breakGlass, breakGlass.granted {
             lines.append("BREAK-GLASS by \(breakGlass.by): \(breakGlass.reason)")
@@ -164,6 +164,9 @@ public enum PromotionMessage {
         lines.append("Ladder-From: \(plan.from.name)")
         lines.append("Ladder-To: \(plan.to.name)")
         lines.append("Ladder-Source-Commit: \(plan.sourceCommit.hex)")
+        if trigger == .auto {
+            lines.append("Ladder-Trigger: auto")
+        }
         if let breakGlass, breakGlass.granted {
             lines.append("Ladder-Break-Glass: \(breakGlass.reason.replacingOccurrences(of: "\n", with: " "))")
         }

@@ -64,27 +64,24 @@ public enum ApprovalRejection: Sendable, Equatable {
     /// The rule has a `maxAge` but the approval has no time to compare with it.
     case undated
 
-    /// The reason without a subject, for audit records: `approved an older commit 1a2b3c4`.
+    /// The reason as a predicate that reads after a login, for audit records and rule messages:
+    /// `approved an older commit 1a2b3c4`, `is the author`.
     public var reason: String {
         switch self {
-        case .author: return "the author"
+        case .author: return "is the author"
         case .committer: return "committed to the branch"
-        case .notEligible: return "not an eligible approver"
+        case .notEligible: return "is not an eligible approver"
         case .stale(let commit): return "approved an older commit \(abbreviated(commit))"
         case .tooOld(let age, let maxAge):
             return "approved \(compactDuration(age)) ago, more than max_age \(compactDuration(maxAge))"
-        case .undated: return "approval has no time to check max_age against"
+        case .undated: return "approved without a time to check max_age against"
         }
     }
 
     /// The reason as a sentence about `login`: `bob approved an older commit 1a2b3c4`.
     public func sentence(about login: String) -> String {
         switch self {
-        case .author: return "\(login) is the author"
-        case .committer: return "\(login) committed to the branch"
-        case .notEligible: return "\(login) is not an eligible approver"
-        case .undated: return "\(login)'s approval has no time to check max_age against"
-        case .stale, .tooOld: return "\(login) \(reason)"
+        default: return "\(login) \(reason)"
         }
     }
 }

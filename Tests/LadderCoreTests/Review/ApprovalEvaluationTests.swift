@@ -57,7 +57,7 @@ extension ReviewTests {
             let forbidden = evaluate(entries, rule: .init(required: 2, allowAuthor: false))
             #expect(forbidden.message == "1 of 2 (carol); Alice is the author")
             #expect(!forbidden.satisfied)
-            #expect(forbidden.records.first?.reason == "the author")
+            #expect(forbidden.records.first?.reason == "is the author")
 
             let allowed = evaluate(entries, rule: .init(required: 2, allowAuthor: true))
             #expect(allowed.satisfied)
@@ -125,7 +125,7 @@ extension ReviewTests {
             #expect(result.counted == ["carol"])
             #expect(
                 result.message
-                    == "1 of 2 (carol); bob approved 3d ago, more than max_age 1d; erin's approval has no time to check max_age against")
+                    == "1 of 2 (carol); bob approved 3d ago, more than max_age 1d; erin approved without a time to check max_age against")
         }
 
         @Test func duplicatesCountOnce() {
