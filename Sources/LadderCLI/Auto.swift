@@ -8,15 +8,9 @@ extension LadderCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scheduled promotion: promote every edge whose target has auto: true and is due.",
             discussion: """
-                For each edge into an environment with auto: true (ladder-policy.yaml), in ladder
-                order: promote when the source differs, its content has soaked long enough and the
-                windows are open; otherwise say why not. Promotions only prepare branches, so content
-                reaches the next environment only after its pull request is merged and has soaked
-                there: a run never carries unsoaked content up the ladder. Running twice changes
-                nothing the second time.
+                For each edge into an environment with auto: true (ladder-policy.yaml), in ladder order: promote when the source differs, its content has soaked long enough and the windows are open; otherwise say why not. Promotions only prepare branches, so content reaches the next environment only after its pull request is merged and has soaked there: a run never carries unsoaked content up the ladder. Running twice changes nothing the second time.
 
-                Exit 0 when every edge promoted, waited or had nothing to do; 1 when an edge was
-                denied by policy; 3 (or 2) when an edge failed — the other edges still run.
+                Exit 0 when every edge promoted, waited or had nothing to do; 1 when an edge was denied by policy; 3 (or 2) when an edge failed — the other edges still run.
 
                 Examples:
                   ladder auto --dry-run

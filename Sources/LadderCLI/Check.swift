@@ -8,14 +8,9 @@ extension LadderCommand {
         static let configuration = CommandConfiguration(
             abstract: "Merge gate: evaluate the policy for a branch given its reviews and checks.",
             discussion: """
-                ladder.yaml and the policy are read from the base branch, never from the branch under
-                check, so a pull request cannot weaken the rules it is judged by. A branch that claims
-                to be a promotion (Ladder-* trailers) must change its target exactly as a promotion
-                from Ladder-Source-Commit would; anything else is a direct change.
+                ladder.yaml and the policy are read from the base branch, never from the branch under check, so a pull request cannot weaken the rules it is judged by. A branch that claims to be a promotion (Ladder-* trailers) must change its target exactly as a promotion from Ladder-Source-Commit would; anything else is a direct change.
 
-                --reviews takes GitHub's "list reviews" response, GitLab's approvals response, or
-                [{"user","state","commit"}]. --checks takes GitHub check runs, GitHub combined
-                status, GitLab commit statuses, or [{"name","state"}].
+                --reviews takes GitHub's "list reviews" response, GitLab's approvals response, or [{"user","state","commit"}]. --checks takes GitHub check runs, GitHub combined status, GitLab commit statuses, or [{"name","state"}].
 
                 Exit 0 allowed, 1 denied, 2 bad input.
 

@@ -8,15 +8,9 @@ extension LadderCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show what promoting <from> into <to> would change in <to>.",
             discussion: """
-                Changes are always seen from the target: 'added' exists only in <from>, 'deleted'
-                exists only in <to> (shown as 'kept' unless promote.delete is true). Each change
-                says whether it is promotable or environment-specific (promote.exclude), and for
-                YAML/JSON files which keys change. Identical subtrees are skipped by object id.
+                Changes are always seen from the target: 'added' exists only in <from>, 'deleted' exists only in <to> (shown as 'kept' unless promote.delete is true). Each change says whether it is promotable or environment-specific (promote.exclude), and for YAML/JSON files which keys change. Identical subtrees are skipped by object id.
 
-                --name-only, --name-status, --stat and --patch list every difference between the
-                two directories, like git; the default report and --format json/markdown also say
-                what a promotion would move. With --exit-code, exit 1 when something promotable
-                differs.
+                --name-only, --name-status, --stat and --patch list every difference between the two directories, like git; the default report and --format json/markdown also say what a promotion would move. With --exit-code, exit 1 when something promotable differs.
 
                 Examples:
                   ladder diff dev staging

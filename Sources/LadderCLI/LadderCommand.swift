@@ -9,15 +9,11 @@ struct LadderCommand: ParsableCommand {
         commandName: "ladder",
         abstract: "Promote changes between environment directories of a git monorepo (dev → staging → prod).",
         discussion: """
-            Ladder reads environments from ladder.yaml in the trunk's tip commit, never from the
-            working tree, and writes only branches and refs: your checkout is never touched.
+            Ladder reads environments from ladder.yaml in the trunk's tip commit, never from the working tree, and writes only branches and refs: your checkout is never touched.
 
-            Exit codes: 0 success / allowed / no difference; 1 a negative answer (denied,
-            differences with --exit-code, tampering found, check failed); 2 bad input;
-            3 repository or git failure.
+            Exit codes: 0 success / allowed / no difference; 1 a negative answer (denied, differences with --exit-code, tampering found, check failed); 2 bad input; 3 repository or git failure.
 
-            Global options (-C, --config, --format/--json, --color, --now, -q, -v) may be given
-            before or after the subcommand.
+            Global options (-C, --config, --format/--json, --color, --now, -q, -v) may be given before or after the subcommand. Run 'ladder <subcommand> --help' for examples.
             """,
         version: "ladder \(LadderVersion.current)",
         subcommands: [Status.self, Diff.self, Render.self, Plan.self, Promote.self, Check.self, Auto.self, Policy.self],

@@ -8,6 +8,13 @@ public enum LadderMain {
     public static func run() -> Never {
         let raw = Array(CommandLine.arguments.dropFirst())
         let arguments = ArgumentNormaliser.normalise(raw, commands: LadderCommand.commandTree)
+        if let first = arguments.first, !first.hasPrefix("-"), LadderCommand.commandTree[first] == nil {
+            let known = LadderCommand.commandTree.keys.sorted()
+            Console.printError(
+                "unknown command '\(first)'",
+                hint: Suggestion.closest(to: first, in: known).map { "did you mean 'ladder \($0)'?" } ?? "commands: \(known.joined(separator: ", "))")
+            exit(ExitStatus.badInput.rawValue)
+        }
         do {
             var command = try LadderCommand.parseAsRoot(arguments)
             try command.run()

@@ -19,9 +19,7 @@ extension LadderCommand.Policy {
             commandName: "validate",
             abstract: "Check ladder-policy.yaml against ladder.yaml; list every mistake with file:line:column.",
             discussion: """
-                The policy is read from the trunk tip (or --ref), like ladder.yaml; give FILE to check
-                a file on disk instead, e.g. before committing it. Prints 'ok' and exits 0, or lists
-                every error and exits 2.
+                The policy is read from the trunk tip (or --ref), like ladder.yaml; give FILE to check a file on disk instead, e.g. before committing it. Prints 'ok' and exits 0, or lists every error and exits 2.
 
                 Examples:
                   ladder policy validate
@@ -77,9 +75,7 @@ extension LadderCommand.Policy {
             commandName: "explain",
             abstract: "Print the effective rules of each environment (or one) in plain words.",
             discussion: """
-                Rules are merged defaults ← environments.<env> ← environments.<env>.from.<source>.
-                With --now, also says whether each environment's windows are open at that time and
-                until when.
+                Rules are merged defaults ← environments.<env> ← environments.<env>.from.<source>. With --now, also says whether each environment's windows are open at that time and until when.
 
                 Examples:
                   ladder policy explain

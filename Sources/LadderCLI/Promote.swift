@@ -110,11 +110,7 @@ extension LadderCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create or update the promotion branch, commit and pull-request payload.",
             discussion: """
-                The new commit is built in memory on top of the base commit (the trunk tip by
-                default): only the promotable changes of <to> are replaced. The branch
-                ladder/promote/<from>-to-<to> (or .<unit> with one --unit) moves with compare-and-
-                swap; re-running with the same content changes nothing. Your working tree, index and
-                HEAD are never touched.
+                The new commit is built in memory on top of the base commit (the trunk tip by default): only the promotable changes of <to> are replaced. The branch ladder/promote/<from>-to-<to> (or .<unit> with one --unit) moves with compare-and- swap; re-running with the same content changes nothing. Your working tree, index and HEAD are never touched.
 
                 Examples:
                   ladder promote dev staging

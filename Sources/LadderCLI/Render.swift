@@ -8,9 +8,7 @@ extension LadderCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the effective configuration of an environment (base + overlay).",
             discussion: """
-                For a YAML or JSON file present both in the base (templates/<unit>/…) and in the
-                environment, maps merge recursively, the environment wins on scalars and lists, and
-                an explicit null deletes a key. Other files in the environment replace the base.
+                For a YAML or JSON file present both in the base (templates/<unit>/…) and in the environment, maps merge recursively, the environment wins on scalars and lists, and an explicit null deletes a key. Other files in the environment replace the base.
 
                 Examples:
                   ladder render prod payments

@@ -8,9 +8,7 @@ extension LadderCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show units × environments: versions, content ids, what lags behind its source.",
             discussion: """
-                Each cell shows the unit's version (the value of version_key) or a short id of its
-                promotable content; two environments with the same id hold the same promotable
-                content. A cell marked '*' differs from the environment that feeds it.
+                Each cell shows the unit's version (the value of version_key) or a short id of its promotable content; two environments with the same id hold the same promotable content. A cell marked '*' differs from the environment that feeds it.
 
                 Examples:
                   ladder status

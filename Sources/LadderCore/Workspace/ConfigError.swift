@@ -41,9 +41,10 @@ public struct ConfigErrors: Error, LocalizedError, Sendable {
     }
 }
 
-enum Suggestion {
+/// "Did you mean" suggestions for mistyped names.
+public enum Suggestion {
     /// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
-    static func closest(to word: String, in candidates: [String]) -> String? {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
         let lowered = word.lowercased()
         var best: (String, Int)?
         for candidate in candidates {
