@@ -43,6 +43,12 @@ extension Repository {
                 git_error_clear()
                 return
             }
+            // A shallow clone ends where its history was cut: libgit2 1.5 reports the missing
+            // parent as not found, which for a shallow repository is simply the end of history.
+            if status == GIT_ENOTFOUND.rawValue && isShallow {
+                git_error_clear()
+                return
+            }
             try check(status, "walk history")
             if try !visit(ObjectID(oid)) { return }
         }
@@ -57,7 +63,7 @@ extension Repository {
         var result: [Commit] = []
         try walk(from: [start], firstParent: firstParent) { id in
             let commit = try self.commit(id)
-            let parentTree = try commit.parentIDs.first.map { try self.commit($0).treeID }
+            let parentTree = try commit.parentIDs.first.flatMap { contains($0) ? try self.commit($0).treeID : nil }
             for path in paths {
                 let now = try entry(atPath: path, inTree: commit.treeID)?.id
                 let before = try parentTree.flatMap { try entry(atPath: path, inTree: $0)?.id }

@@ -140,3 +140,23 @@ public enum Run {
         return try program(ladderPath, arguments, in: directory, environment: env, removingEnvironment: ["GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITLAB_CI", "CI"], input: input)
     }
 }
+
+extension Run {
+    /// Starts the `ladder` binary without waiting for it (for kill and concurrency tests).
+    /// Output is discarded unless `capture` is set.
+    public static func startLadder(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Foundation.Process {
+        let process = Foundation.Process()
+        process.executableURL = URL(fileURLWithPath: ladderPath)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in gitEnvironment { env[key] = value }
+        for (key, value) in environment { env[key] = value }
+        env["NO_COLOR"] = "1"
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}

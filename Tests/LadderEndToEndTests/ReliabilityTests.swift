@@ -1,0 +1,107 @@
+import Foundation
+import LadderTestSupport
+import Testing
+
+@Suite(.serialized) struct ReliabilityTests {
+    /// `ladder promote` killed with SIGKILL at random moments leaves the repository consistent:
+    /// `git fsck` is clean, the branch is either absent or a complete promotion, and a re-run completes.
+    @Test func promoteSurvivesSIGKILL() throws {
+        let repo = try FixtureRepository.example()
+        var generator = SystemRandomNumberGenerator()
+        let arguments = ["promote", "dev", "staging", "--now", "2026-11-05T12:00:00Z"]
+        for round in 0..<25 {
+            let process = try Run.startLadder(arguments, in: repo.path)
+            usleep(UInt32.random(in: 0...40_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let fsck = try Run.git(["fsck", "--full", "--no-dangling"], in: repo.path, check: false)
+            #expect(fsck.status == 0, "round \(round): \(fsck.stderr)")
+            let branch = try Run.git(["rev-parse", "--verify", "-q", "refs/heads/ladder/promote/dev-to-staging"], in: repo.path, check: false)
+            if branch.status == 0 {
+                // Whatever is there is a whole promotion commit with its trailers.
+                let trailers = try repo.git("log", "-1", "--format=%(trailers:key=Ladder-To,valueonly)", "ladder/promote/dev-to-staging")
+                #expect(trailers == "staging", "round \(round)")
+                try Run.git(["branch", "-D", "-q", "ladder/promote/dev-to-staging"], in: repo.path)
+            }
+        }
+        let rerun = try Run.ladder(arguments, in: repo.path)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("created"))
+        #expect(try repo.git("status", "--porcelain") == "")
+    }
+
+    /// Parallel promotions of the same edge and of different edges: no lost update, no corruption;
+    /// a loser either finds the work done ("up to date") or reports the moved branch with exit 3.
+    @Test func concurrentPromotions() throws {
+        let repo = try FixtureRepository.example()
+        let now = ["--now", "2026-11-05T12:00:00Z", "--actor", "alice"]
+        var processes: [Foundation.Process] = []
+        for index in 0..<6 {
+            let edge = index % 2 == 0 ? ["dev", "staging"] : ["staging", "prod"]
+            processes.append(try Run.startLadder(["promote"] + edge + now, in: repo.path))
+        }
+        for process in processes { process.waitUntilExit() }
+        let statuses = processes.map(\.terminationStatus)
+        #expect(statuses.allSatisfy { $0 == 0 || $0 == 3 }, "\(statuses)")
+        #expect(try Run.git(["fsck", "--full", "--no-dangling"], in: repo.path, check: false).status == 0)
+        for (branch, target) in [("ladder/promote/dev-to-staging", "staging"), ("ladder/promote/staging-to-prod", "prod")] {
+            #expect(try repo.git("log", "-1", "--format=%(trailers:key=Ladder-To,valueonly)", branch) == target)
+        }
+        let again = try Run.ladder(["promote", "dev", "staging"] + now, in: repo.path)
+        #expect(again.stdout.contains("up to date"))
+    }
+
+    /// Ladder never spawns git: it runs with no git on PATH.
+    @Test func runsWithoutGitOnPath() throws {
+        let repo = try FixtureRepository.example()
+        let empty = ScratchDirectory("nopath")
+        let result = try Run.ladder(["promote", "dev", "staging", "--now", "2026-11-05T12:00:00Z"], in: repo.path, environment: ["PATH": empty.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let status = try Run.ladder(["status", "--json"], in: repo.path, environment: ["PATH": empty.path])
+        #expect(status.status == 0)
+    }
+
+    /// Hostile configuration is refused with one clear line and nothing written.
+    @Test(arguments: [
+        ("environments:\n  - {name: dev, path: ../outside}\n", "must not contain '..'"),
+        ("environments:\n  - {name: dev, path: /etc}\n", "must be relative"),
+        ("environments:\n  - {name: dev, path: .git}\n", "points into .git"),
+        ("environments:\n  - {name: 'Dev Env', path: x}\n", "invalid environment name"),
+    ])
+    func hostileConfiguration(_ body: String, _ message: String) throws {
+        let repo = try FixtureRepository()
+        try repo.commit(["ladder.yaml": "version: 1\n" + body, "x/a.txt": "a\n"], "hostile")
+        let result = try Run.ladder(["promote", "dev", "staging"], in: repo.path)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count <= 2)
+        #expect(try repo.git("for-each-ref", "refs/heads/ladder") == "")
+    }
+
+    @Test func escapingSymlinkIsRefusedForPromotionAndReportedInDiff() throws {
+        let repo = try FixtureRepository.example()
+        try FileManager.default.createSymbolicLink(atPath: repo.scratch.join("environments/dev/web/passwd"), withDestinationPath: "../../../../etc/passwd")
+        try repo.commit("a link out of dev")
+        let diff = try Run.ladder(["diff", "dev", "staging", "--unit", "web"], in: repo.path)
+        #expect(diff.stdout.contains("points outside the environment"))
+        let promote = try Run.ladder(["promote", "dev", "staging", "--now", "2026-11-05T12:00:00Z"], in: repo.path)
+        #expect(promote.status == 2)
+        #expect(promote.stderr.contains("refusing to promote web/passwd"))
+        #expect(try repo.git("for-each-ref", "refs/heads/ladder") == "")
+    }
+
+    @Test func oddRepositories() throws {
+        // Detached HEAD and a shallow clone work; an empty repository is a clear error.
+        let repo = try FixtureRepository.example()
+        try repo.commit(["environments/dev/web/values.yaml": "image:\n  tag: \"5.0.0\"\n"], "dev: web 5")
+        try Run.git(["checkout", "-q", "--detach", "HEAD~1"], in: repo.path)
+        let detached = try Run.ladder(["status", "--json"], in: repo.path)
+        #expect(detached.status == 0, "\(detached.stderr)")
+        #expect(detached.stdout.contains("5.0.0"))  // the trunk tip, not the detached HEAD
+
+        let shallow = ScratchDirectory("shallow")
+        try Run.git(["clone", "-q", "--depth", "1", "file://" + repo.path, shallow.path], in: repo.path)
+        let shallowStatus = try Run.ladder(["status"], in: shallow.path)
+        #expect(shallowStatus.status == 0, "\(shallowStatus.stderr)")
+    }
+}
