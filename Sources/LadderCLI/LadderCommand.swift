@@ -20,7 +20,7 @@ struct LadderCommand: ParsableCommand {
             before or after the subcommand.
             """,
         version: "ladder \(LadderVersion.current)",
-        subcommands: [Status.self, Diff.self, Render.self, Plan.self, Promote.self, Check.self, Policy.self],
+        subcommands: [Status.self, Diff.self, Render.self, Plan.self, Promote.self, Check.self, Policy.self, Init.self],
         helpNames: [.short, .long]
     )
 
