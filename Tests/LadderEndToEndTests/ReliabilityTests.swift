@@ -99,6 +99,7 @@ import Testing
         #expect(detached.status == 0, "\(detached.stderr)")
         #expect(detached.stdout.contains("5.0.0"))  // the trunk tip, not the detached HEAD
 
+        try Run.git(["checkout", "-q", "main"], in: repo.path)
         let shallow = ScratchDirectory("shallow")
         try Run.git(["clone", "-q", "--depth", "1", "file://" + repo.path, shallow.path], in: repo.path)
         let shallowStatus = try Run.ladder(["status"], in: shallow.path)

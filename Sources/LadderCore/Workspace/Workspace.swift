@@ -52,7 +52,7 @@ public final class Workspace {
             }
             let config = try LadderConfig.parse(bytes, file: configFile)
             let name = revision ?? config.trunk
-            let commit = try resolve(repository, name)
+            let commit = try revision.map { try resolve(repository, $0) } ?? resolveTrunk(repository, name)
             return try Workspace(repository: repository, config: config, commitID: commit, revision: name)
         }
 
@@ -79,12 +79,26 @@ public final class Workspace {
             throw WorkspaceError.configurationMissing(file: configFileName, revision: repository.currentBranch ?? "HEAD")
         }
         let bootConfig = try readConfig(repository, commit: bootstrapCommit, revisionName: bootstrapName)
-        let trunkCommit = try resolve(repository, bootConfig.trunk)
+        let trunkCommit = try resolveTrunk(repository, bootConfig.trunk)
         if trunkCommit == bootstrapCommit {
             return try Workspace(repository: repository, config: bootConfig, commitID: trunkCommit, revision: bootConfig.trunk)
         }
         let config = try readConfig(repository, commit: trunkCommit, revisionName: bootConfig.trunk)
         return try Workspace(repository: repository, config: config, commitID: trunkCommit, revision: config.trunk)
+    }
+
+    /// The trunk tip: the local branch, else the remote-tracking branch (CI checkouts often have
+    /// only `origin/<trunk>`).
+    static func resolveTrunk(_ repository: Repository, _ trunk: String) throws -> ObjectID {
+        if let local = try repository.exactReference("refs/heads/\(trunk)") { return local.target }
+        if let remote = try repository.exactReference("refs/remotes/origin/\(trunk)") { return remote.target }
+        for reference in try repository.references(matching: "refs/remotes/*/\(trunk)") { return reference.target }
+        do {
+            return try resolve(repository, trunk)
+        } catch WorkspaceError.unknownRevision {
+            throw WorkspaceError.unknownRevision(
+                trunk, reason: "the trunk branch is not in this repository; fetch it (git fetch origin \(trunk)) or pass --config with another trunk")
+        }
     }
 
     static func resolve(_ repository: Repository, _ revision: String) throws -> ObjectID {
