@@ -46,6 +46,8 @@ struct PromotionClaim {
     let breakGlass: String?
     /// `Ladder-Trigger: auto` marks a promotion prepared by `ladder auto`.
     let scheduled: Bool
+    /// `Ladder-Rollback-Of`: the branch is a rollback of this promotion id or revision.
+    let rollbackOf: String?
 }
 
 extension Workspace {
@@ -98,7 +100,7 @@ extension Workspace {
             PromotionClaim(
                 id: commit.trailer("Ladder-Promotion"), from: commit.trailer("Ladder-From") ?? "", to: commit.trailer("Ladder-To") ?? "",
                 sourceCommit: commit.trailer("Ladder-Source-Commit").flatMap(ObjectID.init(hex:)), breakGlass: commit.trailer("Ladder-Break-Glass"),
-                scheduled: commit.trailer("Ladder-Trigger") == "auto")
+                scheduled: commit.trailer("Ladder-Trigger") == "auto", rollbackOf: commit.trailer("Ladder-Rollback-Of"))
         }
 
         // Reviews → approval evidence (eligibility by group is judged by the policy).
@@ -115,8 +117,9 @@ extension Workspace {
         }
         for (environment, paths) in targets {
             let isClaimed = claim?.to == environment.name
-            let source = isClaimed ? claim?.from : nil
-            let rules = policy.rules(for: environment.name, from: source)
+            let isRollback = isClaimed && claim?.rollbackOf != nil
+            let source = isClaimed && !isRollback ? claim?.from : nil
+            let rules = isRollback ? policy.rollbackRules(for: environment.name) : policy.rules(for: environment.name, from: source)
             let evaluation = ApprovalEvaluation(
                 reviews: request.reviews?.reviews ?? [],
                 rule: ApprovalRule(
@@ -153,7 +156,9 @@ extension Workspace {
             }
 
             let integrity: IntegrityEvidence
-            if isClaimed, let claim {
+            if isRollback, let claim {
+                integrity = try rollbackIntegrity(claim: claim, target: environment, mergeBase: mergeBase, head: head)
+            } else if isClaimed, let claim {
                 integrity = try promotionIntegrity(claim: claim, target: environment, mergeBase: mergeBase, head: head)
             } else {
                 integrity = .directChange(paths: paths.map { environment.path + "/" + $0 })
@@ -232,6 +237,40 @@ extension Workspace {
             }
         }
         return problems.isEmpty ? .faithful(promotionID: claim.id ?? plan.promotionID) : .altered(promotionID: claim.id, problems: problems)
+    }
+
+    /// Replays the claimed rollback on the merge base and compares it with what the branch does.
+    func rollbackIntegrity(claim: PromotionClaim, target: EnvironmentConfig, mergeBase: ObjectID, head: ObjectID) throws -> IntegrityEvidence {
+        guard let of = claim.rollbackOf else { return .altered(promotionID: nil, problems: ["no Ladder-Rollback-Of trailer"]) }
+        let atBase = try Workspace(repository: repository, config: config, commitID: mergeBase, revision: mergeBase.hex)
+        let isRevision = of.count == 40 && ObjectID(hex: of) != nil && repository.contains(ObjectID(hex: of)!)
+        var request = RollbackRequest(environment: target.name, target: isRevision ? .revision(of) : .promotion(of))
+        request.restore = true
+        let plan: RollbackPlan
+        do {
+            plan = try atBase.planRollback(request)
+        } catch {
+            return .altered(promotionID: of, problems: ["the rollback of \(of) cannot be replayed: \(error.localizedDescription)"])
+        }
+        let headTree = try repository.commit(head).treeID
+        let baseTarget = try repository.entry(atPath: target.path, inTree: repository.commit(mergeBase).treeID)?.id
+        let headTarget = try repository.entry(atPath: target.path, inTree: headTree)?.id
+        var problems: [String] = []
+        for write in plan.writes {
+            let fullPath = write.path.isEmpty ? target.path : target.path + "/" + write.path
+            let actual = try repository.entry(atPath: fullPath, inTree: headTree)
+            switch write.content {
+            case .delete: if actual != nil { problems.append("\(PathCoding.display(write.path)) should have been removed") }
+            case .object(let id, _): if actual?.id != id { problems.append("\(PathCoding.display(write.path.isEmpty ? target.name : write.path)) is not the restored content") }
+            case .bytes(let bytes, _): if try actual?.id != repository.hashBlob(bytes) { problems.append("\(PathCoding.display(write.path)) is not the reverted content") }
+            }
+        }
+        let covered = plan.writes.map(\.path)
+        for delta in try repository.diffTrees(baseTarget, headTarget, options: TreeDiffOptions(detectRenames: false)) {
+            let inside = covered.contains { $0.isEmpty || delta.newPath == $0 || delta.newPath.hasPrefix($0 + "/") }
+            if !inside { problems.append("\(PathCoding.display(delta.newPath)) changed but is not part of the rollback") }
+        }
+        return problems.isEmpty ? .faithful(promotionID: of) : .altered(promotionID: of, problems: problems)
     }
 
     /// CODEOWNERS from the commit under check (`.github/`, the root or `docs/`, as GitHub looks).
