@@ -130,11 +130,12 @@ run_target() {
     local before
     before=$(find "$crashes" -type f | wc -l)
     say "$target: fuzzing for ${seconds}s (log: .build-fuzz/logs/$target.log)"
+    local flags=(-max_total_time="$seconds" -max_len="$MAX_LEN" -timeout="$TIMEOUT" -rss_limit_mb=2048
+        -artifact_prefix="$crashes/" -print_final_stats=1)
+    if [ -f "Fuzz/Dictionaries/$target.dict" ]; then flags+=(-dict="Fuzz/Dictionaries/$target.dict"); fi
     local status=0
     # shellcheck disable=SC2086
-    "$OUT/$target" "$corpus" -max_total_time="$seconds" -max_len="$MAX_LEN" -timeout="$TIMEOUT" \
-        -rss_limit_mb=2048 -artifact_prefix="$crashes/" -print_final_stats=1 ${FUZZ_FLAGS:-} \
-        >"$log" 2>&1 || status=$?
+    "$OUT/$target" "$corpus" "${flags[@]}" ${FUZZ_FLAGS:-} >"$log" 2>&1 || status=$?
     local after
     after=$(find "$crashes" -type f | wc -l)
     local runs
