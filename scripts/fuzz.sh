@@ -18,7 +18,7 @@
 #
 # Environment: FUZZ_SECONDS (time per target), FUZZ_MAX_LEN (largest input, default 8192),
 # FUZZ_TIMEOUT (seconds one input may take, default 25), FUZZ_FLAGS (extra libFuzzer flags),
-# SWIFT (the swift driver, default swift).
+# SWIFT (the swift driver, default swift), SWIFTC (the compiler beside it).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -26,6 +26,7 @@ ROOT=$PWD
 SCRATCH=$ROOT/.build-fuzz
 OUT=$SCRATCH/fuzz
 SWIFT=${SWIFT:-swift}
+SWIFTC=${SWIFTC:-$(dirname "$(command -v "$SWIFT" || echo swift)")/swiftc}
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
 MAX_LEN=${FUZZ_MAX_LEN:-8192}
 TIMEOUT=${FUZZ_TIMEOUT:-25}
@@ -107,7 +108,7 @@ build() {
             continue
         fi
         say "linking fuzzer $target"
-        swiftc -sanitize=fuzzer,address -parse-as-library -D LADDER_FUZZ -g -use-ld=lld \
+        "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -D LADDER_FUZZ -g -use-ld=lld \
             "${includes[@]}" Fuzz/Harness.swift "$PROPERTIES" "Fuzz/Targets/$target.swift" \
             @"$objects" $(pkg-config --libs libgit2) -o "$binary" \
             || die "cannot build the fuzzer $target"
