@@ -68,3 +68,7 @@ man: deps
 
 clean:
 	rm -rf .build
+
+## fuzz: run every libFuzzer target (FUZZ_SECONDS each, default 60); crashes land in .build-fuzz/crashes
+fuzz: deps
+	bash scripts/fuzz.sh

@@ -93,7 +93,10 @@ public struct Trailer: Sendable, Hashable {
         result.reserveCapacity(array.count)
         for index in 0..<array.count {
             let trailer = array.trailers[index]
-            result.append(Trailer(key: String(cString: trailer.key), value: String(cString: trailer.value)))
+            let key = String(cString: trailer.key)
+            // libgit2 reports a line that is only ":" as a trailer with an empty key; git does not.
+            guard !key.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            result.append(Trailer(key: key, value: String(cString: trailer.value)))
         }
         return result
     }

@@ -379,15 +379,8 @@ import Testing
     /// Regression inputs whose bug is not fixed yet, with the bug. Their test expects the property
     /// to fail, and fails once the bug is fixed, so that the entry is then removed. (An input that
     /// crashes the process cannot be replayed this way: give it a `.disabled("bug: …")` test.)
-    static let openBugs: [String: String] = [
-        "trailers/lone-separator-line.txt":
-            "bug: Trailer.parse (libgit2 git_message_trailers) returns a trailer with an empty key for a line that is only ':'; git ignores such a line",
-        "timestamp/before-year-0.txt":
-            "bug: Timestamp.format writes an instant before year 0 as '00-1-12-31T23:00:00Z', which Timestamp.parse refuses",
-        "timestamp/after-year-9999.txt":
-            "bug: Timestamp.format writes an instant after year 9999 with a five-digit year, which Timestamp.parse refuses",
-        "keypath/quote-with-combining-mark.txt":
-            "bug: KeyPath.quotedIfNeeded escapes by Character, so a '\"' followed by a combining mark is left unescaped and the description does not parse",
+    /// Regressions whose bug is not fixed yet (none at the moment).
+    static let openBugs: [String: String] = [:
     ]
 
     @Test(arguments: inputs("Regressions"))

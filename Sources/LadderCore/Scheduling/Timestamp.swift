@@ -12,7 +12,14 @@ public enum Timestamp {
     /// - Throws: ``SchedulingError/badTimestamp(text:reason:)`` naming the text.
     public static func parse(_ text: String) throws -> Date {
         var scanner = Scanner(text: text)
-        return try scanner.timestamp()
+        let date = try scanner.timestamp()
+        // The offset may carry the instant outside years 0000–9999 in UTC, which RFC 3339 (and
+        // `format`) cannot write back.
+        let year = CivilTime.civilDate(dayNumber: CivilTime.floorDiv(CivilTime.epochSeconds(date), CivilTime.secondsPerDay)).0
+        guard (0...9999).contains(year) else {
+            throw SchedulingError.badTimestamp(text: text, reason: "the instant falls outside the years 0000 to 9999 in UTC")
+        }
+        return date
     }
 
     /// Formats an instant as RFC 3339 in UTC, whole seconds (rounded down), e.g. `2026-11-22T10:00:00Z`.

@@ -101,12 +101,16 @@ public struct KeyPath: Sendable, Hashable, CustomStringConvertible, Comparable {
 
     static func quotedIfNeeded(_ key: String) -> String {
         if !key.isEmpty, !key.hasPrefix("#"), key.unicodeScalars.allSatisfy(isBareCharacter) { return key }
-        var output = "\""
-        for character in key {
-            if character == "\"" || character == "\\" { output.append("\\") }
-            output.append(character)
+        // Escape scalar by scalar: a quote followed by a combining mark is one Character but must
+        // still be escaped.
+        var output = String.UnicodeScalarView()
+        output.append("\"")
+        for scalar in key.unicodeScalars {
+            if scalar == "\"" || scalar == "\\" { output.append("\\") }
+            output.append(scalar)
         }
-        return output + "\""
+        output.append("\"")
+        return String(output)
     }
 }
 
