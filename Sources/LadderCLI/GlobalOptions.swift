@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LadderCore
 
 /// Report formats of commands that print a report.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -99,5 +100,23 @@ enum ArgumentNormaliser {
         guard pathLength > 0 else { return globals + rest }
         rest.insert(contentsOf: globals, at: pathLength)
         return rest
+    }
+}
+
+extension GlobalOptions {
+    /// `--now` as a date, or nil for the clock.
+    /// The time to use: `--now` when given, else the clock.
+    func clock() throws -> Date {
+        try parsedNow() ?? Date()
+    }
+
+    /// `--now` parsed as RFC 3339, or nil when not given.
+    func parsedNow() throws -> Date? {
+        guard let now else { return nil }
+        do {
+            return try Timestamp.parse(now)
+        } catch {
+            throw WorkspaceError.invalidInput("bad --now: \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
+        }
     }
 }

@@ -20,7 +20,7 @@ struct LadderCommand: ParsableCommand {
             before or after the subcommand.
             """,
         version: "ladder \(LadderVersion.current)",
-        subcommands: [Status.self],
+        subcommands: [Status.self, Diff.self, Render.self, Plan.self, Promote.self, Policy.self],
         helpNames: [.short, .long]
     )
 

@@ -117,38 +117,52 @@ extension Repository {
         }
         return deltas
     }
+}
 
-    /// A unified diff of two blobs (either may be nil), labelled with the given paths, as git prints it.
-    public func unifiedDiff(old: ObjectID?, oldPath: String, new: ObjectID?, newPath: String, contextLines: Int = 3) throws(GitError) -> String {
-        var oldBlob: OpaquePointer?
-        var newBlob: OpaquePointer?
-        defer {
-            git_blob_free(oldBlob)
-            git_blob_free(newBlob)
-        }
-        if let old {
-            var oid = old.oid
-            try check(git_blob_lookup(&oldBlob, pointer, &oid), "read blob \(old.short)")
-        }
-        if let new {
-            var oid = new.oid
-            try check(git_blob_lookup(&newBlob, pointer, &oid), "read blob \(new.short)")
-        }
+/// A unified diff of two buffers and its line counts.
+public struct TextPatch: Sendable {
+    public let text: String
+    public let added: Int
+    public let deleted: Int
+    public let isBinary: Bool
+}
+
+extension Repository {
+    /// A unified diff of two byte buffers (nil = absent), labelled with the given paths, in git's
+    /// format (`diff --git a/… b/…`), with added/deleted line counts.
+    public func patch(old: [UInt8]?, oldPath: String, new: [UInt8]?, newPath: String, contextLines: Int = 3) throws(GitError) -> TextPatch {
+        ensureLibgit2()
         var options = git_diff_options()
         try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "initialise diff options")
         options.context_lines = UInt32(contextLines)
         var patch: OpaquePointer?
+        let oldBytes = old ?? []
+        let newBytes = new ?? []
         let status = PathCoding.withCString(oldPath) { oldC in
             PathCoding.withCString(newPath) { newC in
-                git_patch_from_blobs(&patch, oldBlob, oldC, newBlob, newC, &options)
+                oldBytes.withUnsafeBytes { oldBuffer in
+                    newBytes.withUnsafeBytes { newBuffer in
+                        git_patch_from_buffers(
+                            &patch,
+                            old == nil ? nil : (oldBuffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)), oldBuffer.count, oldC,
+                            new == nil ? nil : (newBuffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)), newBuffer.count, newC,
+                            &options)
+                    }
+                }
             }
         }
         try check(status, "diff '\(newPath)'")
         defer { git_patch_free(patch) }
+        var context = 0
+        var additions = 0
+        var deletions = 0
+        try check(git_patch_line_stats(&context, &additions, &deletions, patch), "count lines of '\(newPath)'")
+        let delta = git_patch_get_delta(patch)!.pointee
+        let binary = (delta.flags & GIT_DIFF_FLAG_BINARY.rawValue) != 0
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
         try check(git_patch_to_buf(&buffer, patch), "format diff of '\(newPath)'")
-        guard let text = buffer.ptr else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: text, count: buffer.size), as: UTF8.self)
+        let text = buffer.ptr.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: buffer.size), as: UTF8.self) } ?? ""
+        return TextPatch(text: text, added: additions, deleted: deletions, isBinary: binary)
     }
 }

@@ -121,6 +121,12 @@ public struct Blob: Sendable {
     /// libgit2's heuristic: a NUL byte or too many non-printable characters in the first 8000 bytes.
     public let isBinary: Bool
 
+    public init(id: ObjectID, bytes: [UInt8], isBinary: Bool) {
+        self.id = id
+        self.bytes = bytes
+        self.isBinary = isBinary
+    }
+
     public var size: Int { bytes.count }
 
     /// The content as UTF-8 text, or nil for binary or invalid UTF-8.

@@ -129,3 +129,15 @@ extension Repository {
         )
     }
 }
+
+extension Repository {
+    /// The id a blob with these bytes would have, without writing it.
+    public func hashBlob(_ bytes: [UInt8]) throws(GitError) -> ObjectID {
+        var oid = git_oid()
+        let result = bytes.withUnsafeBytes { buffer in
+            git_odb_hash(&oid, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, buffer.count, GIT_OBJECT_BLOB)
+        }
+        try check(result, "hash blob")
+        return ObjectID(oid)
+    }
+}

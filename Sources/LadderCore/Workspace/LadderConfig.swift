@@ -240,7 +240,7 @@ extension LadderConfig {
                     throw map.error("paths", "'\(map.path).paths' must list at least one key path")
                 }
                 for (path, node) in paths {
-                    if let problem = KeyPathSyntax.problem(in: path) { throw map.error(at: node, problem) }
+                    do { _ = try KeyPath(parsing: path) } catch { throw map.error(at: node, error.localizedDescription) }
                 }
                 rules.keys.append(KeyRule(files: pattern, paths: paths.map(\.0)))
             }
@@ -267,7 +267,7 @@ extension LadderConfig {
 
         var versionKey: String?
         if let value = try root.string("version_key") {
-            if let problem = KeyPathSyntax.problem(in: value) { throw root.error("version_key", problem) }
+            do { _ = try KeyPath(parsing: value) } catch { throw root.error("version_key", error.localizedDescription) }
             versionKey = value
         }
 
@@ -325,31 +325,6 @@ public enum LadderConfigNames {
             !name.hasSuffix("."), !name.contains(".."), !name.contains("//"), !name.contains("@{")
         else { return false }
         return !name.unicodeScalars.contains { $0.value < 0x21 || $0.value == 0x7F || "~^:?*[\\".unicodeScalars.contains($0) }
-    }
-}
-
-/// Minimal syntax check for key paths in configuration (`image.tag`, `images`, `containers[0].image`).
-public enum KeyPathSyntax {
-    public static func problem(in path: String) -> String? {
-        if path.isEmpty { return "a key path must not be empty" }
-        if path.hasPrefix(".") || path.hasSuffix(".") || path.contains("..") {
-            return "invalid key path '\(path)': empty segment"
-        }
-        var depth = 0
-        var inQuotes = false
-        for scalar in path.unicodeScalars {
-            switch scalar {
-            case "\"": inQuotes.toggle()
-            case "[" where !inQuotes: depth += 1
-            case "]" where !inQuotes:
-                depth -= 1
-                if depth < 0 { return "invalid key path '\(path)': unbalanced ']'" }
-            default: break
-            }
-        }
-        if inQuotes { return "invalid key path '\(path)': unterminated quote" }
-        if depth != 0 { return "invalid key path '\(path)': unbalanced '['" }
-        return nil
     }
 }
 

@@ -24,16 +24,16 @@ extension Workspace {
             if rules.exclude.match(path) != nil { return }
             if let rule = rules.keyRule(for: path), entry.mode.isFile {
                 let bytes = try repository.blob(entry.id).bytes
-                let values = rule.paths.map { key in StructuredLookup.value(at: key, in: bytes, fileName: path) ?? "∅" }
+                let values = rule.paths.map { key in Self.lookup(key, in: bytes, path: path) ?? "∅" }
                 lines.append("k \(path)\0\(zip(rule.paths, values).map { "\($0)=\($1)" }.joined(separator: "\0"))")
                 versionCandidates.append((0, path, entry.id))
             } else if let rule = rules.patternRule(for: path), entry.mode.isFile {
                 let bytes = try repository.blob(entry.id).bytes
-                let captures = PatternCaptures.captures(of: rule.regex, in: bytes)
+                let captures = (try? PatternRewriter.captures(of: rule.regex, in: bytes)) ?? ["∅"]
                 lines.append("p \(path)\0\(captures.joined(separator: "\0"))")
             } else {
                 lines.append("f \(path)\0\(entry.mode.rawValue)\0\(entry.id.hex)")
-                if StructuredLookup.isStructured(path), !path.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1).contains("/") {
+                if StructuredFormat(path: path) != nil, !path.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1).contains("/") {
                     versionCandidates.append((path.hasSuffix("values.yaml") ? 1 : 2, path, entry.id))
                 }
             }
@@ -48,7 +48,7 @@ extension Workspace {
         if let key = config.versionKey {
             for candidate in versionCandidates.sorted(by: { ($0.rank, $0.path) < ($1.rank, $1.path) }) {
                 let bytes = try repository.blob(candidate.id).bytes
-                if let value = StructuredLookup.value(at: key, in: bytes, fileName: candidate.path) {
+                if let value = Self.lookup(key, in: bytes, path: candidate.path) {
                     version = value
                     break
                 }
@@ -56,17 +56,12 @@ extension Workspace {
         }
         return UnitContent(contentID: String(digest.prefix(10)), version: version)
     }
-}
 
-/// Captured text of a promotion pattern, used for content identity.
-enum PatternCaptures {
-    static func captures(of pattern: String, in bytes: [UInt8]) -> [String] {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
-        let text = String(decoding: bytes, as: UTF8.self)
-        let range = NSRange(text.startIndex..., in: text)
-        return regex.matches(in: text, range: range).compactMap { match in
-            guard match.numberOfRanges > 1, let captured = Range(match.range(at: 1), in: text) else { return nil }
-            return String(text[captured])
-        }
+    /// The value at a configured key path in a YAML/JSON file, nil when absent or unreadable.
+    static func lookup(_ key: String, in bytes: [UInt8], path: String) -> String? {
+        guard let format = StructuredFormat(path: path), let keyPath = try? KeyPath(parsing: key) else { return nil }
+        return (try? KeyRewriter.value(at: keyPath, in: bytes, format: format)) ?? nil
     }
 }
+
+
