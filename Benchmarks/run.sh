@@ -112,7 +112,8 @@ peak_kb() {
     tail -n 1 "$SCRATCH/rss"
 }
 
-implemented() { "$LADDER" "$@" --help >/dev/null 2>&1; }
+# A command exists when its own help comes back (an unknown subcommand prints the root help).
+implemented() { "$LADDER" "$@" --help 2>/dev/null | grep -q "USAGE: ladder $* "; }
 
 fmt() { awk -v m="$1" -v lo="$2" -v hi="$3" 'BEGIN{printf "%.1f ms (%.1f–%.1f)", m, lo, hi}'; }
 
@@ -178,9 +179,15 @@ reset_ladder_promote() {
         git -C "$PROMOTE_REPO" update-ref -d refs/ladder/audit 2>/dev/null || true
     fi
 }
-WORKTREE=$SCRATCH/worktree
+# The shell promotion's worktree goes to memory when it can (BENCH_WORKTREE_DIR overrides): removing
+# 130,000 files between runs on a slow disk takes minutes, and a faster baseline only makes the
+# comparison stricter for Ladder.
+WORKTREE_PARENT=${BENCH_WORKTREE_DIR:-$( [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo "$SCRATCH")}
+WORKTREE=$(mktemp -d "$WORKTREE_PARENT/ladder-bench-worktree.XXXXXX")
+rmdir "$WORKTREE"
+trap 'rm -rf "$SCRATCH" "$WORKTREE"' EXIT
 reset_shell_promote() {
-    git -C "$PROMOTE_REPO" worktree remove --force "$WORKTREE" >/dev/null 2>&1 || rm -rf "$WORKTREE"
+    rm -rf "$WORKTREE"
     git -C "$PROMOTE_REPO" worktree prune
     git -C "$PROMOTE_REPO" branch -q -D bench/shell-promotion >/dev/null 2>&1 || true
 }
@@ -287,6 +294,7 @@ fi
     echo "- ladder: $("$LADDER" --version 2>/dev/null || echo unknown), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "- machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory"
     echo "- $(git --version), libgit2 $(pkg-config --modversion libgit2 2>/dev/null || echo unknown)"
+    echo "- load average when the report was written (other jobs share the machine): $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- runs: $RUNS timed whole-process runs per operation after one warm-up run; median (min–max)"
     echo "- repositories (Benchmarks/Generator, bare, cached in Benchmarks/.cache):"
     for size in M L A; do
