@@ -39,6 +39,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ladder", dependencies: ["LadderCLI"]),
+        .executableTarget(name: "ladder-bench-gen", dependencies: ["LadderCore"], path: "Benchmarks/Generator"),
         .target(name: "LadderTestSupport", dependencies: ["LadderGit", "LadderCore"], path: "Tests/LadderTestSupport"),
         .testTarget(name: "LadderGitTests", dependencies: ["LadderGit", "LadderTestSupport"]),
         .testTarget(name: "LadderCoreTests", dependencies: ["LadderCore", "LadderGit", "LadderTestSupport"]),
