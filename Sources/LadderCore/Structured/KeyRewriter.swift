@@ -224,11 +224,20 @@ public enum KeyRewriter {
     public static func value(at path: KeyPath, in bytes: [UInt8], format: StructuredFormat) throws(StructuredError)
         -> String?
     {
+        try values(at: [path], in: bytes, format: format)[0]
+    }
+
+    /// The values at several paths, parsing the file once (`value(at:in:format:)` for each path).
+    public static func values(at paths: [KeyPath], in bytes: [UInt8], format: StructuredFormat) throws(StructuredError)
+        -> [String?]
+    {
         switch format {
         case .json:
             let document = try JSONLoader.load(bytes)
-            if let selector = path.document, selector != .index(0) { return nil }
-            return document.root.lookup(path.segments)?.valueText
+            return paths.map { path in
+                if let selector = path.document, selector != .index(0) { return nil }
+                return document.root.lookup(path.segments)?.valueText
+            }
         case .yaml:
             // Yams hands libyaml the bytes as UTF-8 without skipping a byte-order mark: drop it here
             // (TextLayout counts it on the first line).
@@ -237,33 +246,42 @@ public enum KeyRewriter {
             try YAMLPrescan.check(bytes)
             var loader = YAMLLoader(layout: TextLayout([]))
             do {
-                var sequence = try Yams.compose_all(yaml: text, .basic)
-                var index = 0
-                while let root = sequence.next() {
-                    defer { index += 1 }
-                    if let selector = path.document {
-                        switch selector {
-                        case .index(let wanted): if wanted != index { continue }
-                        case .object(let kind, let name):
-                            guard Self.child(root, .key("kind"))?.scalar?.string == kind,
-                                let metadata = Self.child(root, .key("metadata")),
-                                Self.child(metadata, .key("name"))?.scalar?.string == name
-                            else { continue }
+                // An explicit encoding spares Yams from reading the process environment on every call.
+                var sequence = try Yams.compose_all(yaml: text, .basic, .default, .utf8)
+                var roots: [Node] = []
+                while let root = sequence.next() { roots.append(root) }
+                if let error = sequence.error { throw error }
+                var results: [String?] = []
+                for path in paths {
+                    var result: String?
+                    for (index, root) in roots.enumerated() {
+                        if let selector = path.document {
+                            switch selector {
+                            case .index(let wanted): if wanted != index { continue }
+                            case .object(let kind, let name):
+                                guard Self.child(root, .key("kind"))?.scalar?.string == kind,
+                                    let metadata = Self.child(root, .key("metadata")),
+                                    Self.child(metadata, .key("name"))?.scalar?.string == name
+                                else { continue }
+                            }
                         }
-                    }
-                    var node = root
-                    var found = true
-                    for segment in path.segments {
-                        guard let next = Self.child(node, segment) else {
-                            found = false
+                        var node = root
+                        var found = true
+                        for segment in path.segments {
+                            guard let next = Self.child(node, segment) else {
+                                found = false
+                                break
+                            }
+                            node = next
+                        }
+                        if found {
+                            result = try loader.convertUnlocated(node, inFlow: false, depth: 0).valueText
                             break
                         }
-                        node = next
                     }
-                    if found { return try loader.convertUnlocated(node, inFlow: false, depth: 0).valueText }
+                    results.append(result)
                 }
-                if let error = sequence.error { throw error }
-                return nil
+                return results
             } catch let error as YamlError {
                 throw YAMLLoader.translate(error)
             } catch let error as StructuredError {

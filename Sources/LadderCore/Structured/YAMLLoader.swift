@@ -20,7 +20,7 @@ struct YAMLLoader {
         // than the whole parse.
         var documents: [Yams.Node] = []
         do {
-            var sequence = try Yams.compose_all(yaml: text, .basic)
+            var sequence = try Yams.compose_all(yaml: text, .basic, .default, .utf8)
             while let node = sequence.next() { documents.append(node) }
             if let error = sequence.error { throw error }
         } catch let error as YamlError {

@@ -46,11 +46,21 @@ extension Workspace {
     public func status(units selected: [String] = [], historyLimit: Int = 2_000) throws -> StatusReport {
         var contents: [String: [String: UnitContent]] = [:]  // env → unit → content
         var allUnits = Set<String>()
+        // The content of a unit depends only on its name and tree: environments that share a
+        // subtree (common between dev and staging) are computed once.
+        var cache: [String: UnitContent] = [:]
         for environment in config.environments {
             var perUnit: [String: UnitContent] = [:]
             for unit in try units(inTree: environmentTree(environment)) {
                 if !selected.isEmpty && !selected.contains(unit.name) { continue }
-                perUnit[unit.name] = try unitContent(environment: environment, unit: unit.name, tree: unit.id)
+                let key = unit.name + "\0" + unit.id.hex
+                if let cached = cache[key] {
+                    perUnit[unit.name] = cached
+                } else {
+                    let content = try unitContent(environment: environment, unit: unit.name, tree: unit.id)
+                    cache[key] = content
+                    perUnit[unit.name] = content
+                }
                 allUnits.insert(unit.name)
             }
             contents[environment.name] = perUnit
@@ -93,7 +103,8 @@ extension Workspace {
         var found: [String: StatusReport.LastPromotion] = [:]
         var visited = 0
         let wanted = Set(config.environmentNames)
-        try repository.walk(from: [commitID], firstParent: true) { id in
+        // Time order lets the walk stop early instead of sorting all of history first.
+        try repository.walk(from: [commitID], firstParent: true, order: [.time]) { id in
             visited += 1
             let commit = try repository.commit(id)
             var carrier = commit

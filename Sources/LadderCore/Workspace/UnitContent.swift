@@ -19,14 +19,17 @@ extension Workspace {
         let prefix = unit == Workspace.wholeEnvironmentUnit ? "" : unit
         var lines: [String] = []
         var versionCandidates: [(rank: Int, path: String, id: ObjectID)] = []
+        var version: String?
         let rules = config.promote
         try repository.walkTree(tree, prefix: prefix, prune: { path in rules.exclude.match(path, isDirectory: true) == nil }) { path, entry in
             if rules.exclude.match(path) != nil { return }
             if let rule = rules.keyRule(for: path), entry.mode.isFile {
                 let bytes = try repository.blob(entry.id).bytes
-                let values = rule.paths.map { key in Self.lookup(key, in: bytes, path: path) ?? "∅" }
-                lines.append("k \(path)\0\(zip(rule.paths, values).map { "\($0)=\($1)" }.joined(separator: "\0"))")
-                versionCandidates.append((0, path, entry.id))
+                // One parse for the promoted keys and the version key.
+                let keys = rule.paths + (config.versionKey.map { [$0] } ?? [])
+                let values = Self.lookup(keys, in: bytes, path: path)
+                lines.append("k \(path)\0\(zip(rule.paths, values).map { "\($0)=\($1 ?? "∅")" }.joined(separator: "\0"))")
+                if config.versionKey != nil, version == nil, let found = values.last ?? nil { version = found }
             } else if let rule = rules.patternRule(for: path), entry.mode.isFile {
                 let bytes = try repository.blob(entry.id).bytes
                 let captures = (try? PatternRewriter.captures(of: rule.regex, in: bytes)) ?? ["∅"]
@@ -43,12 +46,11 @@ extension Workspace {
             hasher.update(data: Array(line.utf8))
             hasher.update(data: [0x0A])
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        var version: String?
-        if let key = config.versionKey {
+        let digest = AuditHash.hexString(Array(hasher.finalize()))
+        if let key = config.versionKey, version == nil {
             for candidate in versionCandidates.sorted(by: { ($0.rank, $0.path) < ($1.rank, $1.path) }) {
                 let bytes = try repository.blob(candidate.id).bytes
-                if let value = Self.lookup(key, in: bytes, path: candidate.path) {
+                if let value = Self.lookup([key], in: bytes, path: candidate.path)[0] {
                     version = value
                     break
                 }
@@ -58,9 +60,13 @@ extension Workspace {
     }
 
     /// The value at a configured key path in a YAML/JSON file, nil when absent or unreadable.
-    static func lookup(_ key: String, in bytes: [UInt8], path: String) -> String? {
-        guard let format = StructuredFormat(path: path), let keyPath = try? KeyPath(parsing: key) else { return nil }
-        return (try? KeyRewriter.value(at: keyPath, in: bytes, format: format)) ?? nil
+    static func lookup(_ keys: [String], in bytes: [UInt8], path: String) -> [String?] {
+        let parsed = keys.map { try? KeyPath(parsing: $0) }
+        guard let format = StructuredFormat(path: path) else { return keys.map { _ in nil } }
+        let valid = parsed.compactMap { $0 }
+        guard let values = try? KeyRewriter.values(at: valid, in: bytes, format: format) else { return keys.map { _ in nil } }
+        var iterator = values.makeIterator()
+        return parsed.map { $0 == nil ? nil : (iterator.next() ?? nil) }
     }
 }
 
