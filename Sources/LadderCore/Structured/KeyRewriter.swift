@@ -239,6 +239,22 @@ public enum KeyRewriter {
                 return document.root.lookup(path.segments)?.valueText
             }
         case .yaml:
+            // Plain key paths in simple files: a line scan, no parse.
+            var quick: [String?] = []
+            for path in paths where path.document == nil {
+                let keys = path.segments.compactMap { segment -> String? in
+                    if case .key(let key) = segment { return key }
+                    return nil
+                }
+                guard keys.count == path.segments.count else { break }
+                switch FastValueScan.value(of: keys, in: bytes) {
+                case .value(let text): quick.append(text)
+                case .absent: quick.append(nil)
+                case .unsure: break
+                }
+                if quick.count < paths.count, case .unsure = FastValueScan.value(of: keys, in: bytes) { break }
+            }
+            if quick.count == paths.count { return quick }
             // Yams hands libyaml the bytes as UTF-8 without skipping a byte-order mark: drop it here
             // (TextLayout counts it on the first line).
             let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
