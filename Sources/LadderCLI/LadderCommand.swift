@@ -20,7 +20,7 @@ struct LadderCommand: ParsableCommand {
             before or after the subcommand.
             """,
         version: "ladder \(LadderVersion.current)",
-        subcommands: [Status.self],
+        subcommands: [Status.self, Audit.self],
         helpNames: [.short, .long]
     )
 
