@@ -250,3 +250,18 @@ enum CSVReader {
         return records
     }
 }
+
+@Suite struct JSONLinesRowTests {
+    @Test func splicedRowsEqualTheWritersRows() throws {
+        let writer = AuditExportWriter(format: .jsonl)
+        var previous: AuditEvent?
+        for number in 1...5 {
+            var body = AuditStore.body(number, commit: number % 2 == 0 ? nil : String(repeating: "a", count: 40))
+            body.transition?.changedPaths.append("a \"quoted\", odd\tpath ü")
+            let event = try AuditEvent.seal(body, after: previous, scrubber: AuditSecretScrubber())
+            previous = event
+            let row = AuditExportRow(event: event)
+            #expect(JSONLinesRow.text(row, eventJSON: event.commitMessage) == writer.row(row, index: number - 1))
+        }
+    }
+}
