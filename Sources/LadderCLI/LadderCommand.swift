@@ -16,7 +16,7 @@ struct LadderCommand: ParsableCommand {
             Global options (-C, --config, --format/--json, --color, --now, -q, -v) may be given before or after the subcommand. Run 'ladder <subcommand> --help' for examples.
             """,
         version: "ladder \(LadderVersion.current)",
-        subcommands: [Status.self, Diff.self, Render.self, Plan.self, Promote.self, Check.self, Rollback.self, Auto.self, Policy.self, Init.self],
+        subcommands: [Status.self, Diff.self, Render.self, Plan.self, Promote.self, Check.self, Rollback.self, Auto.self, Audit.self, Policy.self, Init.self],
         helpNames: [.short, .long]
     )
 
