@@ -38,17 +38,45 @@ extension LadderCommand {
 
         func run() throws {
             let console = Console(options: global)
-            if push != nil { throw WorkspaceError.invalidInput("--push: pushing is not available in this build yet; push the branch with git") }
             let workspace = try global.openWorkspace()
             let now = try global.clock()
             let gate = try PolicyGate(workspace: workspace)
-            let actor = ActorResolver.resolve(explicit: actor, repository: workspace.repository).login
+            let auditActor = AuditContext.actor(explicit: actor, repository: workspace.repository)
+            let actor = auditActor.login
+            let recorder = AuditRecorder(repository: workspace.repository, actor: auditActor)
             if let payloadDirectory {
                 try FileManager.default.createDirectory(atPath: payloadDirectory, withIntermediateDirectories: true)
             }
             let renderer = try workspace.pullRequestRenderer()
             let forge = self.forge ?? workspace.config.forge
-            let results = workspace.autoPromote(policy: gate, actor: actor, now: now, dryRun: dryRun)
+            var results = workspace.autoPromote(policy: gate, actor: actor, now: now, dryRun: dryRun)
+            if !dryRun {
+                for (index, result) in results.enumerated() {
+                    guard let outcome = result.outcome, outcome.status == .created || outcome.status == .updated || outcome.status == .upToDate else { continue }
+                    do {
+                        try recorder.recordPromotion(outcome, identity: gate.policyIdentity, at: now)
+                        if let push, let commit = outcome.commit {
+                            _ = try BranchPublisher.push(
+                                repository: workspace.repository, remote: push, branch: outcome.plan.branch, commit: commit,
+                                previous: outcome.previousCommit, trunk: workspace.commitID)
+                        }
+                    } catch {
+                        let status = (error as? LadderFailure)?.exitStatus ?? .repository
+                        results[index] = AutoEdgeResult(
+                            edge: result.edge, action: .error, reason: "\(result.reason); then failed: \(error.localizedDescription)",
+                            outcome: outcome, decision: result.decision, dueAt: nil, exitStatus: status)
+                    }
+                }
+                let worstResult = results.map(\.exitStatus).max() ?? .success
+                try recorder.record(
+                    .autoRun, outcome: worstResult == .success ? .allowed : (worstResult == .negative ? .denied : .error), at: now,
+                    transition: nil, policy: AuditPolicy(
+                        path: gate.policyIdentity.path, sha256: gate.policyIdentity.sha256,
+                        rules: results.map { AuditRuleResult(id: "\($0.edge.from)->\($0.edge.to)", result: $0.action.rawValue, message: $0.reason) }))
+                if let push {
+                    _ = try AuditLog(repository: workspace.repository).push(remote: push, actor: auditActor, source: recorder.source, at: now)
+                }
+            }
             var payloadFiles: [String: String] = [:]
             for result in results where result.action == .promoted || result.action == .upToDate {
                 guard let outcome = result.outcome, let payloadDirectory else { continue }

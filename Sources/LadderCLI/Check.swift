@@ -60,6 +60,19 @@ extension LadderCommand {
             if let reviews { request.reviews = try ReviewsInput(parsing: ForgeFile.read(reviews, flag: "--reviews"), file: reviews) }
             if let checks { request.checks = try ChecksInput(parsing: ForgeFile.read(checks, flag: "--checks"), file: checks) }
             let result = try workspace.checkBranch(request, policy: policy)
+            let gateIdentity = try PolicyGate(workspace: workspace).policyIdentity
+            let recorder = AuditRecorder(repository: workspace.repository, actor: AuditContext.actor(explicit: nil, repository: workspace.repository))
+            for decision in result.decisions {
+                try recorder.record(
+                    .promotionChecked, outcome: decision.decision == .allow ? .allowed : .denied, at: now,
+                    transition: AuditTransition(
+                        from: decision.source, to: decision.environment, baseCommit: result.base.hex, commit: result.head.hex,
+                        branch: branch, promotionID: result.promotionID),
+                    approvals: result.records.map {
+                        AuditApproval(login: $0.login, state: $0.state.rawValue, commit: $0.commit, counted: $0.counted, reason: $0.reason)
+                    },
+                    policy: AuditRecorder.policy(decision, identity: gateIdentity))
+            }
             switch console.format {
             case .json: console.out(CheckFormatter.json(result).pretty)
             case .markdown: console.out(CheckFormatter.markdown(result, head: request.head))

@@ -84,7 +84,7 @@ extension LadderCommand {
             let workspace = try global.openWorkspace()
             let now = try global.clock()
             let gate = try PolicyGate(workspace: workspace)
-            let actor = ActorResolver.resolve(explicit: promotion.actor, repository: workspace.repository).login
+            let actor = AuditContext.actor(explicit: promotion.actor, repository: workspace.repository).login
             var reports: [JSONValue] = []
             var worst = ExitStatus.success
             for edge in try promotion.edges(in: workspace) {
@@ -134,11 +134,12 @@ extension LadderCommand {
 
         func run() throws {
             let console = Console(options: global)
-            if push != nil { throw WorkspaceError.invalidInput("--push: pushing is not available in this build yet; push the branch with git") }
             let workspace = try global.openWorkspace()
             let now = try global.clock()
             let gate = try PolicyGate(workspace: workspace)
-            let actor = ActorResolver.resolve(explicit: promotion.actor, repository: workspace.repository).login
+            let auditActor = AuditContext.actor(explicit: promotion.actor, repository: workspace.repository)
+            let actor = auditActor.login
+            let recorder = AuditRecorder(repository: workspace.repository, actor: auditActor)
             let edges = try promotion.edges(in: workspace)
             let renderer = try workspace.pullRequestRenderer()
             if let payload { try PayloadFile.checkWritable(payload) }
@@ -154,6 +155,15 @@ extension LadderCommand {
                 } catch let denied as PromotionDenied {
                     console.out(PromotionFormatter.denial(denied.decision, console: console))
                     throw denied
+                }
+                if !dryRun {
+                    try recorder.recordPromotion(outcome, identity: gate.policyIdentity, at: now)
+                }
+                var pushLine: String?
+                if let push, !dryRun, let commit = outcome.commit {
+                    let pushed = try BranchPublisher.push(
+                        repository: workspace.repository, remote: push, branch: outcome.plan.branch, commit: commit, previous: outcome.previousCommit, trunk: workspace.commitID)
+                    pushLine = "  pushed     \(push) \(outcome.plan.branch)\(pushed?.upToDate == true ? " (already there)" : "")"
                 }
                 var payloadValue: JSONValue = .null
                 var payloadLine: String?
@@ -187,7 +197,12 @@ extension LadderCommand {
                 case .text:
                     console.out(PromotionFormatter.outcomeText(outcome, console: console))
                     if let payloadLine { console.info(payloadLine) }
+                    if let pushLine { console.info(pushLine) }
                 }
+            }
+            if let push, !dryRun {
+                _ = try AuditLog(repository: workspace.repository).push(
+                    remote: push, actor: auditActor, source: recorder.source, at: now)
             }
             // With --format json, stdout is the forge's "create pull request" body (null when there is
             // nothing to promote); with --dry-run, a report holding that body.

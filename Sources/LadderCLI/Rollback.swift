@@ -81,15 +81,11 @@ extension LadderCommand {
         }
 
         func run() throws {
-            if let push {
-                // Pushing goes through LadderGit's remote support, which this build does not have yet.
-                throw WorkspaceError.invalidInput("--push \(push): pushing is not supported yet; push the branch with git push, or run without --push")
-            }
             let console = Console(options: global)
             let workspace = try global.openWorkspace()
             let now = try global.clock()
             let gate = try PolicyGate(workspace: workspace)
-            let actor = ActorResolver.resolve(explicit: actor, repository: workspace.repository).login
+            let actor = AuditContext.actor(explicit: actor, repository: workspace.repository).login
             if let payload { try PayloadFile.checkWritable(payload) }
             let forge = forge ?? workspace.config.forge
 
@@ -132,7 +128,7 @@ extension LadderCommand {
                     console.warning("the pull-request body lists \(rendered.omittedFiles) fewer files to fit \(forge.displayName)'s limit")
                 }
             }
-            if outcome.wroteCommit { recordRollbackCreated(outcome, gate: gate, workspace: workspace) }
+            if outcome.wroteCommit { try recordRollbackCreated(outcome, gate: gate, workspace: workspace) }
 
             switch console.format {
             case .json:
@@ -155,7 +151,18 @@ extension LadderCommand {
         /// The `rollback.created` audit event goes here, once the audit log's append path is
         /// available: `outcome.auditTransition`, `outcome.decision`, `outcome.actor` and
         /// `gate.policyIdentity` carry everything the event needs.
-        func recordRollbackCreated(_ outcome: RollbackOutcome, gate: PolicyGate, workspace: Workspace) {}
+        func recordRollbackCreated(_ outcome: RollbackOutcome, gate: PolicyGate, workspace: Workspace) throws {
+            let actor = AuditContext.actor(explicit: self.actor, repository: workspace.repository)
+            let recorder = AuditRecorder(repository: workspace.repository, actor: actor)
+            try recorder.record(
+                .rollbackCreated, outcome: .allowed, at: try global.clock(),
+                transition: outcome.auditTransition, policy: AuditRecorder.policy(outcome.decision, identity: gate.policyIdentity))
+            if let push, let commit = outcome.commit {
+                _ = try BranchPublisher.push(
+                    repository: workspace.repository, remote: push, branch: outcome.plan.branch, commit: commit, previous: outcome.previousCommit, trunk: workspace.commitID)
+                _ = try AuditLog(repository: workspace.repository).push(remote: push, actor: actor, source: recorder.source, at: try global.clock())
+            }
+        }
     }
 }
 

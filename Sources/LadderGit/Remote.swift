@@ -27,6 +27,13 @@ public struct PushedReference: Sendable, Hashable {
     public let new: ObjectID
     /// True when the remote already held `new` and nothing was sent.
     public let upToDate: Bool
+
+    public init(remoteRef: String, old: ObjectID?, new: ObjectID, upToDate: Bool) {
+        self.remoteRef = remoteRef
+        self.old = old
+        self.new = new
+        self.upToDate = upToDate
+    }
 }
 
 /// Where network operations take credentials from. Nothing here is ever printed: every error

@@ -28,6 +28,16 @@ public struct AutoEdgeResult: Sendable {
     /// When waiting: when the edge may become due (end of soak or of a window), if known.
     public let dueAt: Date?
     public let exitStatus: ExitStatus
+
+    public init(edge: PromotionEdge, action: Action, reason: String, outcome: PromotionOutcome?, decision: PolicyDecision?, dueAt: Date?, exitStatus: ExitStatus) {
+        self.edge = edge
+        self.action = action
+        self.reason = reason
+        self.outcome = outcome
+        self.decision = decision
+        self.dueAt = dueAt
+        self.exitStatus = exitStatus
+    }
 }
 
 extension Workspace {
