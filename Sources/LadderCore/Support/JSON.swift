@@ -379,54 +379,66 @@ extension JSONValue {
     /// Canonical form (RFC 8785 style): object keys sorted by their UTF-16 code units, no
     /// insignificant white space, minimal string escapes. Used for hashing.
     public var canonical: String {
-        var output = ""
-        write(to: &output, pretty: false, sortKeys: true, indent: 0)
+        String(decoding: canonicalBytes, as: UTF8.self)
+    }
+
+    /// The canonical form as UTF-8 bytes.
+    public var canonicalBytes: [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        write(to: &output, pretty: false, indent: 0)
         return output
     }
 
     /// Human-friendly form with two-space indentation and sorted keys.
     public var pretty: String {
-        var output = ""
-        write(to: &output, pretty: true, sortKeys: true, indent: 0)
-        return output
+        var output: [UInt8] = []
+        write(to: &output, pretty: true, indent: 0)
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(to output: inout String, pretty: Bool, sortKeys: Bool, indent: Int) {
+    private static func newline(_ output: inout [UInt8], _ indent: Int) {
+        output.append(0x0A)
+        output.append(contentsOf: repeatElement(0x20, count: indent * 2))
+    }
+
+    private func write(to output: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: output += "null"
-        case .bool(let value): output += value ? "true" : "false"
-        case .integer(let value): output += String(value)
-        case .number(let value): output += JSONValue.formatNumber(value)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .integer(let value): output.append(contentsOf: String(value).utf8)
+        case .number(let value): output.append(contentsOf: JSONValue.formatNumber(value).utf8)
         case .string(let value): JSONValue.writeString(value, to: &output)
         case .array(let elements):
             if elements.isEmpty {
-                output += "[]"
+                output.append(contentsOf: "[]".utf8)
                 return
             }
-            output += "["
+            output.append(UInt8(ascii: "["))
             for (offset, element) in elements.enumerated() {
-                if offset > 0 { output += "," }
-                if pretty { output += "\n" + String(repeating: "  ", count: indent + 1) }
-                element.write(to: &output, pretty: pretty, sortKeys: sortKeys, indent: indent + 1)
+                if offset > 0 { output.append(UInt8(ascii: ",")) }
+                if pretty { Self.newline(&output, indent + 1) }
+                element.write(to: &output, pretty: pretty, indent: indent + 1)
             }
-            if pretty { output += "\n" + String(repeating: "  ", count: indent) }
-            output += "]"
+            if pretty { Self.newline(&output, indent) }
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty {
-                output += "{}"
+                output.append(contentsOf: "{}".utf8)
                 return
             }
-            output += "{"
-            let keys = members.keys.sorted { Array($0.utf16).lexicographicallyPrecedes(Array($1.utf16)) }
+            output.append(UInt8(ascii: "{"))
+            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
             for (offset, key) in keys.enumerated() {
-                if offset > 0 { output += "," }
-                if pretty { output += "\n" + String(repeating: "  ", count: indent + 1) }
+                if offset > 0 { output.append(UInt8(ascii: ",")) }
+                if pretty { Self.newline(&output, indent + 1) }
                 JSONValue.writeString(key, to: &output)
-                output += pretty ? ": " : ":"
-                members[key]!.write(to: &output, pretty: pretty, sortKeys: sortKeys, indent: indent + 1)
+                output.append(UInt8(ascii: ":"))
+                if pretty { output.append(0x20) }
+                members[key]!.write(to: &output, pretty: pretty, indent: indent + 1)
             }
-            if pretty { output += "\n" + String(repeating: "  ", count: indent) }
-            output += "}"
+            if pretty { Self.newline(&output, indent) }
+            output.append(UInt8(ascii: "}"))
         }
     }
 
@@ -437,25 +449,32 @@ extension JSONValue {
         return "\(value)"
     }
 
-    static func writeString(_ value: String, to output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    output += String(format: "\\u%04x", scalar.value)
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
+    static func writeString(_ value: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x00..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+            default: output.append(byte)
             }
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue {
+    /// Appends `value` as a JSON string literal to text output.
+    static func writeString(_ value: String, to output: inout String) {
+        var bytes: [UInt8] = []
+        writeString(value, to: &bytes)
+        output += String(decoding: bytes, as: UTF8.self)
     }
 }
