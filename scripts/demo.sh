@@ -17,8 +17,9 @@ unset GITHUB_ACTIONS GITLAB_CI CI || true
 bold=$'\033[1m'; reset=$'\033[0m'
 [ -t 1 ] || { bold=""; reset=""; }
 step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$reset"; }
-run() { printf '$ ladder %s\n' "$*"; "$LADDER" "$@"; }
-run_may_fail() { printf '$ ladder %s\n' "$*"; set +e; "$LADDER" "$@"; local code=$?; set -e; printf '(exit %s)\n' "$code"; }
+show() { printf '$ ladder'; printf ' %q' "$@"; printf '\n'; }
+run() { show "$@"; "$LADDER" "$@"; }
+run_may_fail() { show "$@"; set +e; "$LADDER" "$@"; local code=$?; set -e; printf '(exit %s)\n' "$code"; }
 commit_at() { # commit_at <date> <message>
   git -C "$DEMO" add -A
   GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" git -C "$DEMO" commit -q -m "$2"
@@ -95,6 +96,17 @@ set +e
 echo "(exit $?)"
 set -e
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("decision:", d["decision"]); [print("  fail", r["id"] + ":", r["message"]) for r in d["rules"] if r["result"] == "fail"]' "$OUT/check.json"
+
+step "The staging promotion is merged (fast-forward), then rolled back"
+git merge -q --ff-only ladder/promote/dev-to-staging
+run status --unit payments
+run rollback staging --actor alice --reason "payments 1.5.0 fails smoke tests" --now 2026-11-24T11:00:00Z --payload "$OUT/rollback.json"
+git for-each-ref --format='    %(refname:short) %(objectname:short) %(subject)' refs/heads/ladder/rollback/
+
+step "The audit trail: every promotion, check and rollback, plus the trunk's own history"
+run audit export --format csv -o "$OUT/audit.csv"
+head -4 "$OUT/audit.csv" | cut -c1-160
+run audit verify --digest "$OUT/audit.csv.sha256"
 
 echo
 echo "Done. The scratch repository is removed on exit."
