@@ -89,7 +89,7 @@ extension LadderCommand {
             switch console.format {
             case .json: console.out(AutoFormatter.json(results, payloadFiles: payloadFiles, now: now, dryRun: dryRun).pretty)
             case .markdown: console.out(AutoFormatter.markdown(results, now: now))
-            case .text: console.out(AutoFormatter.text(results, console: console))
+            case .text: console.section("auto", "ladder auto", AutoFormatter.text(results, console: console))
             }
             console.stepSummary(AutoFormatter.markdown(results, now: now))
             for result in results {

@@ -76,7 +76,7 @@ extension LadderCommand {
             switch console.format {
             case .json: console.out(CheckFormatter.json(result).pretty)
             case .markdown: console.out(CheckFormatter.markdown(result, head: request.head))
-            case .text: console.out(CheckFormatter.text(result, head: request.head, console: console))
+            case .text: console.section("check", "ladder check \(request.head)", CheckFormatter.text(result, head: request.head, console: console))
             }
             console.stepSummary(CheckFormatter.markdown(result, head: request.head))
             if console.inGitHubActions {

@@ -51,6 +51,19 @@ final class Console {
         if inGitHubActions { FileHandle.standardError.write(Data("::warning::\(Console.escapeAnnotation(text))\n".utf8)) }
     }
 
+    /// Prints `body` inside a collapsible section when running in GitLab CI, as is otherwise.
+    func section(_ name: String, _ header: String, _ body: String) {
+        guard inGitLabCI, format == .text else {
+            out(body)
+            return
+        }
+        let stamp = Int(Date().timeIntervalSince1970)
+        let id = "ladder_" + name.filter { $0.isLetter || $0.isNumber || $0 == "_" }
+        out("\u{1B}[0Ksection_start:\(stamp):\(id)[collapsed=false]\r\u{1B}[0K\(header)")
+        out(body)
+        out("\u{1B}[0Ksection_end:\(Int(Date().timeIntervalSince1970)):\(id)\r\u{1B}[0K")
+    }
+
     /// Prints a GitHub Actions annotation (`::error::…`, `::warning::…`, `::notice::…`) when running
     /// there. Annotations go to stderr (the runner reads both streams) so stdout stays clean JSON.
     func annotation(_ level: String, _ text: String) {

@@ -33,7 +33,7 @@ extension LadderCommand {
             switch console.format {
             case .json: console.out(StatusFormatter.json(report).pretty)
             case .markdown: console.out(StatusFormatter.markdown(report))
-            case .text: console.out(StatusFormatter.text(report, console: console))
+            case .text: console.section("status", "ladder status", StatusFormatter.text(report, console: console))
             }
             console.stepSummary(StatusFormatter.markdown(report))
         }

@@ -25,3 +25,14 @@ import Testing
         #expect(again.stdout.contains("up to date"))
     }
 }
+
+@Suite struct GitLabOutputTests {
+    @Test func collapsibleSectionsInGitLabCI() throws {
+        let repo = try FixtureRepository.example()
+        let result = try Run.ladder(["auto", "--now", "2026-11-24T10:00:00Z", "--dry-run"], in: repo.path, environment: ["GITLAB_CI": "true"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("section_start:"))
+        #expect(result.stdout.contains("section_end:"))
+        #expect(result.stdout.contains("would promote"))
+    }
+}

@@ -28,6 +28,37 @@ import Testing
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stdout.contains("created"))
         #expect(try repo.git("status", "--porcelain") == "")
+        let verify = try Run.ladder(["audit", "verify"], in: repo.path)
+        #expect(verify.status == 0, "\(verify.stderr)")
+    }
+
+    /// `ladder rollback` and audit appends (`ladder check` records an event) killed at random
+    /// moments: fsck clean, refs whole, the audit chain verifies, a re-run completes.
+    @Test func rollbackAndAuditAppendSurviveSIGKILL() throws {
+        let repo = try FixtureRepository.example()
+        #expect(try Run.ladder(["promote", "dev", "staging", "--now", "2026-11-05T12:00:00Z"], in: repo.path).status == 0)
+        try Run.git(["merge", "-q", "--ff-only", "ladder/promote/dev-to-staging"], in: repo.path)
+        var generator = SystemRandomNumberGenerator()
+        let rollback = ["rollback", "staging", "--now", "2026-11-06T12:00:00Z"]
+        let check = ["check", "--branch", "ladder/promote/dev-to-staging", "--now", "2026-11-06T12:00:00Z"]
+        for round in 0..<30 {
+            let arguments = round % 2 == 0 ? rollback : check
+            let process = try Run.startLadder(arguments, in: repo.path)
+            usleep(UInt32.random(in: 0...40_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let fsck = try Run.git(["fsck", "--full", "--no-dangling"], in: repo.path, check: false)
+            #expect(fsck.status == 0, "round \(round): \(fsck.stderr)")
+            let verify = try Run.ladder(["audit", "verify"], in: repo.path)
+            #expect(verify.status == 0, "round \(round): \(verify.stderr)")
+            for branch in try repo.git("for-each-ref", "--format=%(refname:short)", "refs/heads/ladder/rollback/").split(separator: "\n") {
+                #expect(try repo.git("log", "-1", "--format=%(trailers:key=Ladder-Rollback-Of,valueonly)", String(branch)) != "", "round \(round)")
+                try Run.git(["branch", "-D", "-q", String(branch)], in: repo.path)
+            }
+        }
+        let rerun = try Run.ladder(rollback, in: repo.path)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("created"))
     }
 
     /// Parallel promotions of the same edge and of different edges: no lost update, no corruption;
