@@ -137,3 +137,37 @@ import Testing
         #expect(shallowStatus.status == 0, "\(shallowStatus.stderr)")
     }
 }
+
+@Suite struct HostileRepositoryTests {
+    @Test func missingObjectsAreARepositoryError() throws {
+        let repo = try FixtureRepository.example()
+        let blob = try repo.git("rev-parse", "HEAD:environments/dev/payments/values.yaml")
+        let path = repo.scratch.join(".git/objects/\(blob.prefix(2))/\(blob.dropFirst(2))")
+        try FileManager.default.removeItem(atPath: path)
+        let result = try Run.ladder(["promote", "dev", "staging", "--now", "2026-11-05T12:00:00Z"], in: repo.path)
+        #expect(result.status == 3)
+        #expect(result.stderr.hasPrefix("ladder: error: "))
+        #expect(result.stderr.contains(String(blob.prefix(7))))
+        #expect(try repo.git("for-each-ref", "refs/heads/ladder") == "")
+    }
+
+    @Test func oddFileNamesEndToEnd() throws {
+        let repo = try FixtureRepository.example()
+        let names = ["web/with space.yaml", "web/quote\"d.yaml", "web/new\nline.yaml", "web/ünï.yaml"]
+        for name in names {
+            try repo.write(["environments/dev/" + name: "k: 1\n"])
+        }
+        try repo.commit("odd names in dev")
+        let diff = try Run.ladder(["diff", "dev", "staging", "--unit", "web", "--json"], in: repo.path)
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as! [String: Any]
+        let paths = (object["changes"] as! [[String: Any]]).compactMap { $0["path"] as? String }
+        for name in names { #expect(paths.contains(name), "\(name)") }
+        let promote = try Run.ladder(["promote", "dev", "staging", "--now", "2026-11-05T12:00:00Z"], in: repo.path)
+        #expect(promote.status == 0, "\(promote.stderr)")
+        let listing = try Run.git(["ls-tree", "-r", "-z", "--name-only", "ladder/promote/dev-to-staging", "environments/staging/web"], in: repo.path).stdout
+        for name in names { #expect(listing.split(separator: "\0").contains { $0 == "environments/staging/" + name }, "\(name)") }
+        let text = try Run.ladder(["diff", "dev", "staging", "--unit", "web", "--name-only"], in: repo.path)
+        #expect(text.stdout.contains("web/new\\nline.yaml"))
+    }
+}
