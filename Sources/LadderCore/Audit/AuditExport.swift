@@ -58,16 +58,36 @@ public enum PullRequestNumber {
     /// GitLab merge commits (a line `See merge request group/sub/project!45`), and squash
     /// merges whose subject ends in `(#123)`.
     public static func extract(from message: String) -> Int? {
+        // Plain scanning: this runs once per trunk commit of an export, where compiling regular
+        // expressions per call dominated the cost.
         let lines = message.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         let subject = lines.first { !$0.isEmpty } ?? ""
-        if let match = subject.prefixMatch(of: /Merge pull request #([0-9]{1,9}) from \S/) {
-            return Int(match.output.1)
+        let mergePrefix = "Merge pull request #"
+        if subject.hasPrefix(mergePrefix) {
+            let rest = subject.dropFirst(mergePrefix.count)
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            let after = rest.dropFirst(digits.count)
+            if (1...9).contains(digits.count), after.hasPrefix(" from "), let next = after.dropFirst(6).first, !next.isWhitespace {
+                return Int(digits)
+            }
         }
-        for line in lines.reversed() {
-            if let match = line.wholeMatch(of: /See merge request [^\s!]+!([0-9]{1,9})/) { return Int(match.output.1) }
+        let gitLabPrefix = "See merge request "
+        for line in lines.reversed() where line.hasPrefix(gitLabPrefix) {
+            let reference = line.dropFirst(gitLabPrefix.count)
+            guard let bang = reference.lastIndex(of: "!") else { continue }
+            let project = reference[..<bang]
+            let digits = reference[reference.index(after: bang)...]
+            if !project.isEmpty, !project.contains(where: { $0.isWhitespace || $0 == "!" }), (1...9).contains(digits.count),
+                digits.allSatisfy({ $0.isASCII && $0.isNumber })
+            {
+                return Int(digits)
+            }
         }
-        if let match = subject.firstMatch(of: /\(#([0-9]{1,9})\)$/) { return Int(match.output.1) }
+        if subject.hasSuffix(")"), let open = subject.range(of: "(#", options: .backwards) {
+            let digits = subject[open.upperBound..<subject.index(before: subject.endIndex)]
+            if (1...9).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return Int(digits) }
+        }
         return nil
     }
 }
