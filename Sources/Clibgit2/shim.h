@@ -16,4 +16,10 @@ static inline int ladder_git_set_owner_validation(int enabled) {
     return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
 
+/// Whether every object read is re-hashed to check it. git itself does not do this on reads
+/// (`git fsck` does); Ladder turns it off for speed.
+static inline int ladder_git_enable_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
+
 #endif

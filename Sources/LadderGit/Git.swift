@@ -6,6 +6,8 @@ private let libgit2Initialised: Bool = {
     git_libgit2_init()
     // Refuse to write objects that reference missing objects; makes corruption loud.
     _ = ladder_git_enable_strict_object_creation(1)
+    // Reads are not re-hashed, as with git; `git fsck` is the tool for checking object integrity.
+    _ = ladder_git_enable_strict_hash_verification(0)
     return true
 }()
 
