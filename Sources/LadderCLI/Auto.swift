@@ -48,6 +48,7 @@ extension LadderCommand {
                 try FileManager.default.createDirectory(atPath: payloadDirectory, withIntermediateDirectories: true)
             }
             let renderer = try workspace.pullRequestRenderer()
+            if let push { try BranchPublisher.validate(remote: push, repository: workspace.repository) }
             let forge = self.forge ?? workspace.config.forge
             var results = workspace.autoPromote(policy: gate, actor: actor, now: now, dryRun: dryRun)
             if !dryRun {

@@ -143,6 +143,7 @@ extension LadderCommand {
             let edges = try promotion.edges(in: workspace)
             let renderer = try workspace.pullRequestRenderer()
             if let payload { try PayloadFile.checkWritable(payload) }
+            if let push { try BranchPublisher.validate(remote: push, repository: workspace.repository) }
             let forge = promotion.forge ?? workspace.config.forge
             var jsonOutputs: [JSONValue] = []
             for edge in edges {

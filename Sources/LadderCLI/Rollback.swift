@@ -96,6 +96,7 @@ extension LadderCommand {
             var options = RollbackOptions(actor: actor, now: now)
             options.dryRun = dryRun
 
+            if let push { try BranchPublisher.validate(remote: push, repository: workspace.repository) }
             let outcome: RollbackOutcome
             do {
                 outcome = try workspace.rollback(request, options: options, gate: gate)

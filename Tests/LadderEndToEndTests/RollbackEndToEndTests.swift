@@ -82,7 +82,7 @@ import Testing
 
         let push = try Run.ladder(["rollback", "staging", "--push", "origin"] + Self.now, in: repo.path)
         #expect(push.status == 2)
-        #expect(push.stderr.contains("not supported yet"))
+        #expect(push.stderr.contains("no such remote"))
 
         let badEnvironment = try Run.ladder(["rollback", "qa"], in: repo.path)
         #expect(badEnvironment.status == 2)

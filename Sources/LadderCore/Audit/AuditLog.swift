@@ -161,12 +161,31 @@ public final class AuditLog {
                 try repository.updateReference(
                     Self.referenceName, to: commit, expected: current,
                     message: "ladder audit: \(sealed.action.rawValue) #\(sealed.seq)")
-                return sealed
+                // Belt and braces: under heavy contention a concurrent writer's compare-and-swap
+                // has been seen to replace ours (libgit2 1.5 loose refs). Confirm the event is on
+                // the chain; if it was replaced, seal it again on the new tip.
+                if try isOnChain(commit) { return sealed }
+                try backOff(after: attempt, since: started)
+                continue
             } catch {
                 guard Self.isLostRace(error) else { throw error }
                 try backOff(after: attempt, since: started)
             }
         }
+    }
+
+    /// True when `commit` is the tip or one of its recent ancestors on the log.
+    func isOnChain(_ commit: ObjectID, depth: Int = 4_096) throws -> Bool {
+        guard let tip = try tipCommit() else { return false }
+        if tip == commit { return true }
+        var found = false
+        var seen = 0
+        try repository.walk(from: [tip], order: []) { id in
+            seen += 1
+            if id == commit { found = true }
+            return !found && seen < depth
+        }
+        return found
     }
 
     /// True for the errors a compare-and-swap loser sees.

@@ -56,6 +56,15 @@ public struct AuditRecorder {
 
 /// Pushing promotion and rollback branches with lease semantics.
 public enum BranchPublisher {
+    /// Checks `--push REMOTE` before anything is written: a configured remote name, a URL, or an
+    /// existing path.
+    public static func validate(remote: String, repository: Repository) throws {
+        if repository.configValue("remote.\(remote).url") != nil { return }
+        if remote.contains("://") || FileManager.default.fileExists(atPath: remote) { return }
+        if let at = remote.firstIndex(of: "@"), remote[at...].contains(":") { return }
+        throw WorkspaceError.invalidInput("--push \(Redaction.scrub(remote)): no such remote; give a configured remote name or a URL")
+    }
+
     /// The remote branch holds commits Ladder did not make: never overwritten.
     public struct ForeignCommits: LadderFailure {
         public let remote: String
