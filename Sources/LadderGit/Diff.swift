@@ -166,3 +166,91 @@ extension Repository {
         return TextPatch(text: text, added: additions, deleted: deletions, isBinary: binary)
     }
 }
+
+/// A path that differs between two trees, with its old and new ids (nil: absent on that side).
+public struct ChangedPath: Sendable, Hashable {
+    public let path: String
+    public let oldID: ObjectID?
+    public let newID: ObjectID?
+}
+
+extension Repository {
+    /// The blob paths that differ between two trees, found by walking both trees in step and
+    /// descending only into subtrees whose ids differ. No rename or type-change detection: this is
+    /// the cheap "which files changed" question asked once per commit of a long history.
+    public func changedPaths(_ old: ObjectID?, _ new: ObjectID?, prefix: String = "") throws(GitError) -> [ChangedPath] {
+        var result: [ChangedPath] = []
+        try compareTrees(old, new, prefix: prefix, into: &result)
+        return result
+    }
+
+    private func lookupTree(_ id: ObjectID?) throws(GitError) -> OpaquePointer? {
+        guard let id else { return nil }
+        var oid = id.oid
+        var tree: OpaquePointer?
+        try check(git_tree_lookup(&tree, pointer, &oid), "read tree \(id.short)")
+        return tree
+    }
+
+    private func compareTrees(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into result: inout [ChangedPath]) throws(GitError) {
+        if old == new { return }
+        let oldTree = try lookupTree(old)
+        defer { git_tree_free(oldTree) }
+        let newTree = try lookupTree(new)
+        defer { git_tree_free(newTree) }
+        let oldCount = oldTree.map { git_tree_entrycount($0) } ?? 0
+        let newCount = newTree.map { git_tree_entrycount($0) } ?? 0
+        var i = 0
+        var j = 0
+        func name(_ entry: OpaquePointer) -> String {
+            let text = PathCoding.decode(cString: git_tree_entry_name(entry))
+            return prefix.isEmpty ? text : prefix + "/" + text
+        }
+        func isTree(_ entry: OpaquePointer) -> Bool { git_tree_entry_type(entry) == GIT_OBJECT_TREE }
+        func emit(_ entry: OpaquePointer, old: Bool) throws(GitError) {
+            let id = ObjectID(git_tree_entry_id(entry)!)
+            if isTree(entry) {
+                try compareTrees(old ? id : nil, old ? nil : id, prefix: name(entry), into: &result)
+            } else {
+                result.append(ChangedPath(path: name(entry), oldID: old ? id : nil, newID: old ? nil : id))
+            }
+        }
+        while i < oldCount || j < newCount {
+            let a = i < oldCount ? git_tree_entry_byindex(oldTree, i) : nil
+            let b = j < newCount ? git_tree_entry_byindex(newTree, j) : nil
+            guard let a else {
+                try emit(b!, old: false)
+                j += 1
+                continue
+            }
+            guard let b else {
+                try emit(a, old: true)
+                i += 1
+                continue
+            }
+            // Trees sort as if their names ended in "/", which git_tree_entry_cmp accounts for.
+            let order = git_tree_entry_cmp(a, b)
+            if order < 0 {
+                try emit(a, old: true)
+                i += 1
+            } else if order > 0 {
+                try emit(b, old: false)
+                j += 1
+            } else {
+                let aID = ObjectID(git_tree_entry_id(a)!)
+                let bID = ObjectID(git_tree_entry_id(b)!)
+                if aID != bID || git_tree_entry_filemode_raw(a).rawValue != git_tree_entry_filemode_raw(b).rawValue {
+                    switch (isTree(a), isTree(b)) {
+                    case (true, true): try compareTrees(aID, bID, prefix: name(a), into: &result)
+                    case (false, false): result.append(ChangedPath(path: name(a), oldID: aID, newID: bID))
+                    default:
+                        try emit(a, old: true)
+                        try emit(b, old: false)
+                    }
+                }
+                i += 1
+                j += 1
+            }
+        }
+    }
+}

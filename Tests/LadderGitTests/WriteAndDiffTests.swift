@@ -40,6 +40,30 @@ import Testing
         #expect(try repository.diffTrees(a, a).isEmpty)
     }
 
+    @Test func changedPathsMatchGit() throws {
+        let fixture = try FixtureRepository()
+        var files: [String: String?] = [:]
+        for unit in 0..<20 {
+            for file in 0..<5 {
+                files["a/u\(unit)/f\(file).yaml"] = "v: \(unit * file)\n"
+                files["b/u\(unit)/f\(file).yaml"] = (unit + file) % 7 == 0 ? nil : "v: \((unit * file) + (unit % 3 == 0 ? 1 : 0))\n"
+            }
+            if unit % 5 == 0 { files["b/u\(unit)/extra/deep.txt"] = "x\n" }
+        }
+        files["a/clash"] = "file\n"
+        files["b/clash/inside.txt"] = "dir\n"
+        try fixture.commit(files, "two trees")
+        let repository = try Repository.open(at: fixture.path)
+        let tree = try repository.resolveTree("HEAD")
+        let a = try #require(try repository.entry(atPath: "a", inTree: tree)).id
+        let b = try #require(try repository.entry(atPath: "b", inTree: tree)).id
+        let ours = try repository.changedPaths(a, b).map(\.path).sorted()
+        let theirs = try fixture.git("diff", "--name-only", "--no-renames", a.hex, b.hex).split(separator: "\n").map(String.init).sorted()
+        #expect(ours == theirs)
+        #expect(try repository.changedPaths(a, a).isEmpty)
+        #expect(try repository.changedPaths(nil, a).count == 101)
+    }
+
     @Test func reportsTypeChanges() throws {
         let fixture = try FixtureRepository()
         try fixture.commit(["a/run.sh": "echo\n", "a/link": "target\n", "b/run.sh": "echo\n"], "one")

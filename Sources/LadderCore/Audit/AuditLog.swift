@@ -19,9 +19,9 @@ public struct AuditRetryPolicy: Sendable, Hashable {
         self.maxPause = maxPause
     }
 
-    /// 200 attempts within 30 seconds, pauses from 1 ms up to 25 ms: enough for a handful of
+    /// 2,000 attempts within 60 seconds, pauses from 1 ms up to 25 ms: enough for a handful of
     /// processes appending in a tight loop, short enough to fail clearly on a stuck lock.
-    public static let standard = AuditRetryPolicy(maxAttempts: 200, maxDuration: 30, initialPause: 0.001, maxPause: 0.025)
+    public static let standard = AuditRetryPolicy(maxAttempts: 2_000, maxDuration: 60, initialPause: 0.001, maxPause: 0.025)
 
     /// The pause after losing `attempt` races.
     func pause(after attempt: Int) -> TimeInterval {

@@ -122,9 +122,7 @@ public struct AuditHistory {
             let parents = commit.parentIDs.map(\.hex)
 
             for (index, environment) in environments.enumerated() where trees[index] != parentTrees[index] {
-                let deltas = try repository.diffTrees(
-                    parentTrees[index], trees[index], options: TreeDiffOptions(detectRenames: false, reportTypeChanges: false))
-                let files = deltas.map { environment.path + "/" + ($0.status == .deleted ? $0.oldPath : $0.newPath) }.sorted()
+                let files = try repository.changedPaths(parentTrees[index], trees[index]).map { environment.path + "/" + $0.path }.sorted()
                 let recorded = approvals.approvals(
                     environment: environment.name, commit: id.hex, parents: parents, promotionIDs: promotionIDs)
                 try visit(
