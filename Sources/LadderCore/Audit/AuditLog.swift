@@ -145,6 +145,28 @@ public final class AuditLog {
     /// refused: an event sealed after it would hang off a hash nobody can check.
     @discardableResult
     public func append(_ body: AuditEventBody) throws -> AuditEvent {
+        try withWriterLock { try appendLocked(body) }
+    }
+
+    /// Serialises Ladder's own writers of the audit refs with an advisory lock (`flock`) on
+    /// `$GIT_DIR/ladder-audit.lock`, on top of the compare-and-swap on the ref: the kernel releases
+    /// the lock when a process dies, so a killed writer never leaves it held.
+    func withWriterLock<T>(_ body: () throws -> T) throws -> T {
+        let path = repository.gitDirectory + "ladder-audit.lock"
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return try body() }  // read-only repository: rely on CAS alone
+        defer { close(descriptor) }
+        let started = Date()
+        var attempt = 0
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            attempt += 1
+            try backOff(after: attempt, since: started)
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+
+    func appendLocked(_ body: AuditEventBody) throws -> AuditEvent {
         let tree = try emptyTree()
         let signature = Self.signature(at: body.time)
         let started = Date()
@@ -207,6 +229,12 @@ public final class AuditLog {
     /// Points `reference` from `expected` to a commit built by `makeCommit` (given the current
     /// tip), re-reading and rebuilding after each lost race, within ``retry``.
     func update(
+        _ reference: String, message: String, _ makeCommit: (ObjectID?) throws -> ObjectID
+    ) throws -> ObjectID {
+        try withWriterLock { try updateLocked(reference, message: message, makeCommit) }
+    }
+
+    func updateLocked(
         _ reference: String, message: String, _ makeCommit: (ObjectID?) throws -> ObjectID
     ) throws -> ObjectID {
         let started = Date()
