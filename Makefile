@@ -63,7 +63,8 @@ completions: build
 
 ## man: generate the ladder(1) man page with the argument parser's manual generator
 man: deps
-	$(SWIFT) package --allow-writing-to-package-directory generate-manual --multi-page=false --output-directory .build/man
+	mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --output-directory .build/man
 	@echo "man page written to .build/man"
 
 clean:

@@ -44,6 +44,10 @@ public struct PushedReference: Sendable, Hashable {
 ///   `GITLAB_TOKEN` (user `oauth2`); a token for a host whose name contains `gitlab` prefers
 ///   `GITLAB_TOKEN`. A user name written in the URL wins over these defaults.
 public struct RemoteCredentials: Sendable {
+    /// The account name GitHub, GitLab and most ssh git hosts use (the user of `git@host:path`),
+    /// offered when a URL names no user. It is a login name, not a program Ladder runs.
+    static let conventionalSSHUser = "git"
+
     public var environment: [String: String]
 
     public init(environment: [String: String]) {
@@ -111,8 +115,10 @@ private final class RemoteCallbackContext {
         }
         let isSSH = url.hasPrefix("ssh://") || url.hasPrefix("git+ssh://") || url.hasPrefix("ssh+git://")
             || (!url.contains("://") && url.contains("@") && url.contains(":"))
+        // Forges' ssh endpoints expect the conventional account name when the URL names none.
+        let sshUser = userFromURL ?? RemoteCredentials.conventionalSSHUser
         if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 {
-            return git_credential_username_new(out, userFromURL ?? "git")
+            return git_credential_username_new(out, sshUser)
         }
         if isSSH, allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
             // A second request means the agent's keys were refused; asking again would loop.
@@ -120,7 +126,7 @@ private final class RemoteCallbackContext {
                 git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "the ssh agent has no key accepted by '\(credentials.scrub(url))'")
                 return GIT_EAUTH.rawValue
             }
-            return git_credential_ssh_key_from_agent(out, userFromURL ?? "git")
+            return git_credential_ssh_key_from_agent(out, sshUser)
         }
         if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 {
             guard credentialAttempts == 1, let (user, token) = credentials.token(for: url, userFromURL: userFromURL) else {
