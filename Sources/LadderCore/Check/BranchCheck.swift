@@ -210,32 +210,7 @@ extension Workspace {
         } catch let error as PromotionError {
             return .altered(promotionID: claim.id, problems: [error.localizedDescription])
         }
-        var problems: [String] = []
-        let headTree = try repository.commit(head).treeID
-        let baseTarget = try repository.entry(atPath: target.path, inTree: repository.commit(mergeBase).treeID)?.id
-        let headTarget = try repository.entry(atPath: target.path, inTree: headTree)?.id
-        let planned = Dictionary(plan.writes.map { ($0.path, $0) }, uniquingKeysWith: { _, last in last })
-        for delta in try repository.diffTrees(baseTarget, headTarget, options: TreeDiffOptions(detectRenames: false)) {
-            let path = delta.newPath
-            guard let write = planned[path] else {
-                problems.append("\(PathCoding.display(path)) changed but is not part of the promotion")
-                continue
-            }
-            switch write.content {
-            case .delete:
-                if delta.status != .deleted { problems.append("\(PathCoding.display(path)) should have been deleted") }
-            case .blob(let id):
-                if delta.newID != id { problems.append("\(PathCoding.display(path)) differs from \(claim.from) at \(sourceCommit.short)") }
-            case .bytes(let bytes):
-                if try delta.newID != repository.hashBlob(bytes) { problems.append("\(PathCoding.display(path)) differs from the promoted keys of \(claim.from) at \(sourceCommit.short)") }
-            }
-        }
-        for path in planned.keys.sorted() {
-            let actual = try repository.entry(atPath: target.path + "/" + path, inTree: headTree)
-            if planned[path]!.content == .delete ? actual != nil : actual == nil {
-                problems.append("\(PathCoding.display(path)) is missing from the promotion")
-            }
-        }
+        let problems = try departures(from: plan, at: head, source: "\(claim.from) at \(sourceCommit.short)")
         return problems.isEmpty ? .faithful(promotionID: claim.id ?? plan.promotionID) : .altered(promotionID: claim.id, problems: problems)
     }
 

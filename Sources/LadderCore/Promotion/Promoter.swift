@@ -95,26 +95,40 @@ extension Workspace {
             previousCommit: existing, commit: commit, message: message)
     }
 
-    /// True when the branch at `tip` changes the target exactly as the plan would: every planned
-    /// file is there with the planned content, and nothing else in the target differs from the base.
-    /// Only hashes are computed; nothing is written.
+    /// True when the branch at `tip` changes the target exactly as the plan would.
     func branchHolds(_ plan: PromotionPlan, at tip: ObjectID) throws -> Bool {
+        try departures(from: plan, at: tip).isEmpty
+    }
+
+    /// How the target at commit `tip` departs from what `plan` would make of the plan's base: files
+    /// changed that the plan does not write, and planned files with other content. Empty when the
+    /// commit holds exactly the promotion. Only hashes are computed; nothing is written. Used for
+    /// up-to-date detection and for `check`'s promotion integrity.
+    func departures(from plan: PromotionPlan, at tip: ObjectID, source: String? = nil) throws -> [String] {
         let tree = try repository.commit(tip).treeID
         let baseTarget = try repository.entry(atPath: plan.to.path, inTree: repository.commit(plan.baseCommit).treeID)?.id
-        let branchTarget = try repository.entry(atPath: plan.to.path, inTree: tree)?.id
+        let tipTarget = try repository.entry(atPath: plan.to.path, inTree: tree)?.id
         let planned = Set(plan.writes.map(\.path))
-        for delta in try repository.diffTrees(baseTarget, branchTarget, options: TreeDiffOptions(detectRenames: false)) {
-            if !planned.contains(delta.newPath) || !planned.contains(delta.oldPath) { return false }
+        let origin = source ?? "the source"
+        var problems: [String] = []
+        for change in try repository.changedPaths(baseTarget, tipTarget) where !planned.contains(change.path) {
+            problems.append("\(PathCoding.display(change.path)) changed but is not part of the promotion")
         }
-        for write in plan.writes {
+        for write in plan.writes.sorted(by: { $0.path < $1.path }) {
             let entry = try repository.entry(atPath: plan.to.path + "/" + write.path, inTree: tree)
+            let name = PathCoding.display(write.path)
             switch write.content {
-            case .delete: if entry != nil { return false }
-            case .blob(let id): if entry?.id != id || entry?.mode != write.mode { return false }
-            case .bytes(let bytes): if try entry?.id != repository.hashBlob(bytes) { return false }
+            case .delete:
+                if entry != nil { problems.append("\(name) should have been deleted") }
+            case .blob(let id):
+                if entry == nil { problems.append("\(name) is missing from the promotion") }
+                else if entry?.id != id || entry?.mode != write.mode { problems.append("\(name) differs from \(origin)") }
+            case .bytes(let bytes):
+                if entry == nil { problems.append("\(name) is missing from the promotion") }
+                else if try entry?.id != repository.hashBlob(bytes) { problems.append("\(name) differs from the promoted keys of \(origin)") }
             }
         }
-        return true
+        return problems
     }
 }
 
