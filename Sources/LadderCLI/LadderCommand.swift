@@ -21,15 +21,18 @@ struct LadderCommand: ParsableCommand {
     )
 
     /// Subcommand names and, for groups, their children; used to place global options.
-    static var commandTree: [String: Set<String>] {
+    /// Built once per process; type names come from `_typeName`, not `String(describing:)`, whose
+    /// protocol-conformance lookups scan every conformance record in the binary (~12 M instructions,
+    /// most of `ladder --version`).
+    static let commandTree: [String: Set<String>] = {
         var tree: [String: Set<String>] = [:]
         for command in configuration.subcommands {
-            let name = command.configuration.commandName ?? String(describing: command).lowercased()
+            let name = command.configuration.commandName ?? _typeName(command, qualified: false).lowercased()
             tree[name] = Set(command.configuration.subcommands.compactMap { $0.configuration.commandName })
         }
         tree["help"] = []
         return tree
-    }
+    }()
 }
 
 /// Shared setup for commands that work on a workspace.
