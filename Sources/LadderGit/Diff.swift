@@ -51,24 +51,73 @@ public struct TreeDiffOptions: Sendable {
 }
 
 extension Repository {
-    /// Compares two trees (either may be nil for "empty"), typically two environment subtrees.
-    /// Identical subtrees are skipped by id, so the cost grows with what differs.
+    /// Compares two trees (either may be nil for "empty"), typically two environment subtrees,
+    /// in git's path order. Both trees are walked in step and only subtrees whose ids differ are
+    /// opened, so the cost follows what differs, not the size of the trees (libgit2's
+    /// `git_diff_tree_to_tree` reads every subtree of both sides). Renames need content
+    /// similarity: when there are both additions and deletions, the smallest subtree holding all
+    /// of them is handed to libgit2's `git_diff_find_similar`, which decides exactly as before.
     public func diffTrees(_ old: ObjectID?, _ new: ObjectID?, options: TreeDiffOptions = TreeDiffOptions()) throws(GitError) -> [TreeDelta] {
         if old == new { return [] }
-        var oldTree: OpaquePointer?
-        var newTree: OpaquePointer?
-        defer {
-            git_tree_free(oldTree)
-            git_tree_free(newTree)
+        var entries: [ChangedEntry] = []
+        try compareTrees(old, new, prefix: "", into: &entries)
+        var deltas: [TreeDelta] = []
+        deltas.reserveCapacity(entries.count)
+        for entry in entries { entry.appendDeltas(to: &deltas, reportTypeChanges: options.reportTypeChanges) }
+        guard options.detectRenames else { return deltas }
+        let unpaired = deltas.filter { $0.status == .added || $0.status == .deleted }
+        guard unpaired.contains(where: { $0.status == .added }), unpaired.contains(where: { $0.status == .deleted }) else {
+            return deltas
         }
-        if let old {
-            var oid = old.oid
-            try check(git_tree_lookup(&oldTree, pointer, &oid), "read tree \(old.short)")
+        let directory = Self.commonDirectory(of: unpaired.map(\.newPath))
+        let inner = try libgit2DiffTrees(
+            try subtree(old, at: directory), try subtree(new, at: directory), options: options
+        ).map { $0.prefixed(by: directory) }
+        let outside = deltas.filter { !Self.path($0.newPath, isInside: directory) }
+        return (outside + inner).sorted { Array($0.newPath.utf8).lexicographicallyPrecedes(Array($1.newPath.utf8)) }
+    }
+
+    /// The deepest directory containing every path ("" for the root).
+    static func commonDirectory(of paths: [String]) -> String {
+        guard var common = paths.first.map({ $0.split(separator: "/", omittingEmptySubsequences: false).dropLast() }) else { return "" }
+        for path in paths.dropFirst() {
+            let components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+            var shared = 0
+            while shared < common.count, shared < components.count,
+                common[common.startIndex + shared] == components[components.startIndex + shared] {
+                shared += 1
+            }
+            common = common.prefix(shared)
         }
-        if let new {
-            var oid = new.oid
-            try check(git_tree_lookup(&newTree, pointer, &oid), "read tree \(new.short)")
-        }
+        return common.joined(separator: "/")
+    }
+
+    static func path(_ path: String, isInside directory: String) -> Bool {
+        directory.isEmpty || path.hasPrefix(directory + "/")
+    }
+
+    /// The id of the subtree at `path` under `root` (nil when absent or not a tree).
+    private func subtree(_ root: ObjectID?, at path: String) throws(GitError) -> ObjectID? {
+        guard let root, !path.isEmpty else { return root }
+        let tree = try lookupTree(root)
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let status = PathCoding.withCString(path) { git_tree_entry_bypath(&entry, tree, $0) }
+        if status == GIT_ENOTFOUND.rawValue { return nil }
+        try check(status, "read '\(path)' in tree \(root.short)")
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
+        return ObjectID(git_tree_entry_id(entry)!)
+    }
+
+    /// libgit2's own tree-to-tree diff with rename detection, which opens every subtree of both
+    /// sides (internal: the tests use it as the oracle for `diffTrees`).
+    func libgit2DiffTrees(_ old: ObjectID?, _ new: ObjectID?, options: TreeDiffOptions) throws(GitError) -> [TreeDelta] {
+        if old == new { return [] }
+        let oldTree = try lookupTree(old)
+        defer { git_tree_free(oldTree) }
+        let newTree = try lookupTree(new)
+        defer { git_tree_free(newTree) }
         var diffOptions = git_diff_options()
         try check(git_diff_options_init(&diffOptions, UInt32(GIT_DIFF_OPTIONS_VERSION)), "initialise diff options")
         if options.reportTypeChanges {
@@ -80,7 +129,7 @@ extension Repository {
         if options.detectRenames {
             var findOptions = git_diff_find_options()
             try check(git_diff_find_options_init(&findOptions, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)), "initialise rename options")
-            findOptions.flags = GIT_DIFF_FIND_RENAMES.rawValue | GIT_DIFF_FIND_EXACT_MATCH_ONLY.rawValue * 0
+            findOptions.flags = GIT_DIFF_FIND_RENAMES.rawValue
             findOptions.rename_threshold = UInt16(options.renameThreshold)
             try check(git_diff_find_similar(diff, &findOptions), "detect renames")
         }
@@ -99,15 +148,13 @@ extension Repository {
                 status = (options.reportTypeChanges && delta.old_file.mode != delta.new_file.mode) ? .typeChanged : .modified
             default: status = .modified
             }
-            let oldPath = PathCoding.decode(cString: delta.old_file.path)
-            let newPath = PathCoding.decode(cString: delta.new_file.path)
             let hasOld = status != .added
             let hasNew = status != .deleted
             deltas.append(
                 TreeDelta(
                     status: status,
-                    oldPath: oldPath,
-                    newPath: newPath,
+                    oldPath: PathCoding.decode(cString: delta.old_file.path),
+                    newPath: PathCoding.decode(cString: delta.new_file.path),
                     oldID: hasOld ? ObjectID(delta.old_file.id) : nil,
                     newID: hasNew ? ObjectID(delta.new_file.id) : nil,
                     oldMode: hasOld ? FileMode(raw: UInt32(delta.old_file.mode)) : nil,
@@ -116,6 +163,15 @@ extension Repository {
                 ))
         }
         return deltas
+    }
+}
+
+extension TreeDelta {
+    func prefixed(by directory: String) -> TreeDelta {
+        guard !directory.isEmpty else { return self }
+        return TreeDelta(
+            status: status, oldPath: directory + "/" + oldPath, newPath: directory + "/" + newPath,
+            oldID: oldID, newID: newID, oldMode: oldMode, newMode: newMode, similarity: similarity)
     }
 }
 
@@ -174,17 +230,62 @@ public struct ChangedPath: Sendable, Hashable {
     public let newID: ObjectID?
 }
 
+/// A non-tree entry that differs between two trees, as found by the stepwise walk.
+struct ChangedEntry {
+    let path: String
+    let oldID: ObjectID?
+    let newID: ObjectID?
+    let oldMode: FileMode?
+    let newMode: FileMode?
+
+    /// The deltas git reports for this entry: a changed mode is a type change when asked for;
+    /// otherwise a change of kind (file, symlink, submodule) is a deletion and an addition.
+    func appendDeltas(to deltas: inout [TreeDelta], reportTypeChanges: Bool) {
+        switch (oldID, newID) {
+        case (nil, let new?):
+            deltas.append(TreeDelta(status: .added, oldPath: path, newPath: path, oldID: nil, newID: new, oldMode: nil, newMode: newMode))
+        case (let old?, nil):
+            deltas.append(TreeDelta(status: .deleted, oldPath: path, newPath: path, oldID: old, newID: nil, oldMode: oldMode, newMode: nil))
+        case (let old?, let new?):
+            if oldMode == newMode {
+                deltas.append(TreeDelta(status: .modified, oldPath: path, newPath: path, oldID: old, newID: new, oldMode: oldMode, newMode: newMode))
+            } else if reportTypeChanges {
+                deltas.append(TreeDelta(status: .typeChanged, oldPath: path, newPath: path, oldID: old, newID: new, oldMode: oldMode, newMode: newMode))
+            } else if oldMode?.kind == newMode?.kind {
+                deltas.append(TreeDelta(status: .modified, oldPath: path, newPath: path, oldID: old, newID: new, oldMode: oldMode, newMode: newMode))
+            } else {
+                deltas.append(TreeDelta(status: .deleted, oldPath: path, newPath: path, oldID: old, newID: nil, oldMode: oldMode, newMode: nil))
+                deltas.append(TreeDelta(status: .added, oldPath: path, newPath: path, oldID: nil, newID: new, oldMode: nil, newMode: newMode))
+            }
+        case (nil, nil):
+            break
+        }
+    }
+}
+
+extension FileMode {
+    /// Files with and without the executable bit are one kind; symlinks and submodules others.
+    var kind: Int {
+        switch self {
+        case .blob, .executable: 0
+        case .symlink: 1
+        case .submodule: 2
+        case .tree: 3
+        }
+    }
+}
+
 extension Repository {
     /// The blob paths that differ between two trees, found by walking both trees in step and
     /// descending only into subtrees whose ids differ. No rename or type-change detection: this is
     /// the cheap "which files changed" question asked once per commit of a long history.
     public func changedPaths(_ old: ObjectID?, _ new: ObjectID?, prefix: String = "") throws(GitError) -> [ChangedPath] {
-        var result: [ChangedPath] = []
-        try compareTrees(old, new, prefix: prefix, into: &result)
-        return result
+        var entries: [ChangedEntry] = []
+        try compareTrees(old, new, prefix: prefix, into: &entries)
+        return entries.map { ChangedPath(path: $0.path, oldID: $0.oldID, newID: $0.newID) }
     }
 
-    private func lookupTree(_ id: ObjectID?) throws(GitError) -> OpaquePointer? {
+    fileprivate func lookupTree(_ id: ObjectID?) throws(GitError) -> OpaquePointer? {
         guard let id else { return nil }
         var oid = id.oid
         var tree: OpaquePointer?
@@ -192,7 +293,10 @@ extension Repository {
         return tree
     }
 
-    private func compareTrees(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into result: inout [ChangedPath]) throws(GitError) {
+    /// Walks both trees in step (git's entry order, in which a tree sorts as if its name ended
+    /// in "/", so the output is in full-path byte order) and appends every differing non-tree
+    /// entry, opening only subtrees whose ids differ.
+    fileprivate func compareTrees(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into result: inout [ChangedEntry]) throws(GitError) {
         if old == new { return }
         let oldTree = try lookupTree(old)
         defer { git_tree_free(oldTree) }
@@ -207,12 +311,15 @@ extension Repository {
             return prefix.isEmpty ? text : prefix + "/" + text
         }
         func isTree(_ entry: OpaquePointer) -> Bool { git_tree_entry_type(entry) == GIT_OBJECT_TREE }
+        func mode(_ entry: OpaquePointer) -> FileMode { FileMode(raw: git_tree_entry_filemode_raw(entry).rawValue) }
         func emit(_ entry: OpaquePointer, old: Bool) throws(GitError) {
             let id = ObjectID(git_tree_entry_id(entry)!)
             if isTree(entry) {
                 try compareTrees(old ? id : nil, old ? nil : id, prefix: name(entry), into: &result)
+            } else if old {
+                result.append(ChangedEntry(path: name(entry), oldID: id, newID: nil, oldMode: mode(entry), newMode: nil))
             } else {
-                result.append(ChangedPath(path: name(entry), oldID: old ? id : nil, newID: old ? nil : id))
+                result.append(ChangedEntry(path: name(entry), oldID: nil, newID: id, oldMode: nil, newMode: mode(entry)))
             }
         }
         while i < oldCount || j < newCount {
@@ -228,7 +335,6 @@ extension Repository {
                 i += 1
                 continue
             }
-            // Trees sort as if their names ended in "/", which git_tree_entry_cmp accounts for.
             let order = git_tree_entry_cmp(a, b)
             if order < 0 {
                 try emit(a, old: true)
@@ -239,10 +345,12 @@ extension Repository {
             } else {
                 let aID = ObjectID(git_tree_entry_id(a)!)
                 let bID = ObjectID(git_tree_entry_id(b)!)
-                if aID != bID || git_tree_entry_filemode_raw(a).rawValue != git_tree_entry_filemode_raw(b).rawValue {
+                let aMode = mode(a)
+                let bMode = mode(b)
+                if aID != bID || aMode != bMode {
                     switch (isTree(a), isTree(b)) {
                     case (true, true): try compareTrees(aID, bID, prefix: name(a), into: &result)
-                    case (false, false): result.append(ChangedPath(path: name(a), oldID: aID, newID: bID))
+                    case (false, false): result.append(ChangedEntry(path: name(a), oldID: aID, newID: bID, oldMode: aMode, newMode: bMode))
                     default:
                         try emit(a, old: true)
                         try emit(b, old: false)
