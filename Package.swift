@@ -20,7 +20,8 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .target(name: "LadderGit", dependencies: ["Clibgit2"]),
+        .target(name: "CLadderTLS", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "LadderGit", dependencies: ["Clibgit2", "CLadderTLS"]),
         .target(
             name: "LadderCore",
             dependencies: [

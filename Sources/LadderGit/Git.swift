@@ -1,9 +1,14 @@
+import CLadderTLS
 import Clibgit2
 import Foundation
 
-/// libgit2 is initialised exactly once, the first time any repository is opened.
+/// libgit2 is initialised exactly once, the first time any repository is opened. Parsing the
+/// system CA bundle, which libgit2's mbedTLS backend does here, is deferred until a remote is
+/// used (see `ladder_tls.h`): most commands never open a connection.
 private let libgit2Initialised: Bool = {
+    ladder_tls_defer_certificates(1)
     git_libgit2_init()
+    ladder_tls_defer_certificates(0)
     // Refuse to write objects that reference missing objects; makes corruption loud.
     _ = ladder_git_enable_strict_object_creation(1)
     // Reads are not re-hashed, as with git; `git fsck` is the tool for checking object integrity.
@@ -13,6 +18,26 @@ private let libgit2Initialised: Bool = {
 
 func ensureLibgit2() {
     _ = libgit2Initialised
+}
+
+/// Parses the CA bundle whose loading was deferred at initialisation, once, before the first
+/// connection to a remote. Without it an https connection fails certificate verification.
+private let deferredCertificatesLoaded: Bool = {
+    ensureLibgit2()
+    guard let bundle = ladder_tls_deferred_bundle() else { return true }
+    return ladder_git_set_ssl_cert_file(bundle) == 0
+}()
+
+/// Loads the deferred CA bundle if that has not happened yet; false if libgit2 refused it.
+@discardableResult
+func ensureCertificates() -> Bool {
+    deferredCertificatesLoaded
+}
+
+/// Whether loading the CA bundle was deferred at initialisation (tests check the interposition).
+public var certificateLoadingWasDeferred: Bool {
+    ensureLibgit2()
+    return ladder_tls_deferred_count() > 0
 }
 
 /// A failure reported by libgit2: the operation Ladder attempted, libgit2's error class, code and message.

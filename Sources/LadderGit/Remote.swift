@@ -149,6 +149,7 @@ private final class RemoteHandle {
     let display: String
 
     init(repository: Repository, remote: String, credentials: RemoteCredentials) throws(GitError) {
+        ensureCertificates()
         display = credentials.scrub(remote)
         var remotePointer: OpaquePointer?
         var status = git_remote_lookup(&remotePointer, repository.pointer, remote)
