@@ -44,7 +44,7 @@ fi
 [ -x "$LADDER" ] || { log "no ladder binary at $LADDER (run make release)"; exit 2; }
 if [ ! -x "$GEN" ]; then
     log "building ladder-bench-gen"
-    swift build -c release --product ladder-bench-gen >&2
+    swift build -c release --static-swift-stdlib --product ladder-bench-gen >&2
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import LadderGit
 extension LadderCommand {
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "Export, verify, publish and checkpoint the tamper-evident audit log.",
             discussion: """
                 The log lives in the repository on refs/ladder/audit: one commit per event, the

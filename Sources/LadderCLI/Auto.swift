@@ -6,6 +6,7 @@ import LadderGit
 extension LadderCommand {
     struct Auto: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "auto",
             abstract: "Scheduled promotion: promote every edge whose target has auto: true and is due.",
             discussion: """
                 For each edge into an environment with auto: true (ladder-policy.yaml), in ladder order: promote when the source differs, its content has soaked long enough and the windows are open; otherwise say why not. Promotions only prepare branches, so content reaches the next environment only after its pull request is merged and has soaked there: a run never carries unsoaked content up the ladder. Running twice changes nothing the second time.

@@ -6,6 +6,7 @@ import LadderGit
 extension LadderCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Merge gate: evaluate the policy for a branch given its reviews and checks.",
             discussion: """
                 ladder.yaml and the policy are read from the base branch, never from the branch under check, so a pull request cannot weaken the rules it is judged by. A branch that claims to be a promotion (Ladder-* trailers) must change its target exactly as a promotion from Ladder-Source-Commit would; anything else is a direct change.

@@ -6,6 +6,7 @@ import LadderGit
 extension LadderCommand {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Show what promoting <from> into <to> would change in <to>.",
             discussion: """
                 Changes are always seen from the target: 'added' exists only in <from>, 'deleted' exists only in <to> (shown as 'kept' unless promote.delete is true). Each change says whether it is promotable or environment-specific (promote.exclude), and for YAML/JSON files which keys change. Identical subtrees are skipped by object id.

@@ -67,6 +67,7 @@ struct PromotionArguments: ParsableArguments {
 extension LadderCommand {
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "Show the promotion 'ladder promote' would make, with the policy evaluation. Writes nothing.",
             discussion: """
                 Examples:
@@ -108,6 +109,7 @@ extension LadderCommand {
 
     struct Promote: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "promote",
             abstract: "Create or update the promotion branch, commit and pull-request payload.",
             discussion: """
                 The new commit is built in memory on top of the base commit (the trunk tip by default): only the promotable changes of <to> are replaced. The branch ladder/promote/<from>-to-<to> (or .<unit> with one --unit) moves with compare-and- swap; re-running with the same content changes nothing. Your working tree, index and HEAD are never touched.

@@ -6,6 +6,7 @@ import LadderGit
 extension LadderCommand {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "render",
             abstract: "Print the effective configuration of an environment (base + overlay).",
             discussion: """
                 For a YAML or JSON file present both in the base (templates/<unit>/…) and in the environment, maps merge recursively, the environment wins on scalars and lists, and an explicit null deletes a key. Other files in the environment replace the base.

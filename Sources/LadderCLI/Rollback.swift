@@ -6,6 +6,7 @@ import LadderGit
 extension LadderCommand {
     struct Rollback: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rollback",
             abstract: "Create a rollback branch, commit and pull-request payload.",
             discussion: """
                 Without a selector, undoes the most recent promotion into <env> found on the

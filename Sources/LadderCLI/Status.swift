@@ -6,6 +6,7 @@ import LadderGit
 extension LadderCommand {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show units × environments: versions, content ids, what lags behind its source.",
             discussion: """
                 Each cell shows the unit's version (the value of version_key) or a short id of its promotable content; two environments with the same id hold the same promotable content. A cell marked '*' differs from the environment that feeds it.

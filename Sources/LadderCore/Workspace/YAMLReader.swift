@@ -22,7 +22,10 @@ public struct YAMLReader {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text, .default, .default, .utf8)
+            // The basic resolver: values are typed by the reader from their text and style, and
+            // Yams's default resolver compiles a dozen ICU regular expressions (~9 M instructions,
+            // 2-3 ms) the first time it is used.
+            node = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
             throw convert(error)
         } catch {
