@@ -71,15 +71,22 @@ final class Console {
         FileHandle.standardError.write(Data("::\(level)::\(Console.escapeAnnotation(text))\n".utf8))
     }
 
-    /// Appends markdown to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions.
-    func stepSummary(_ markdown: String) {
-        guard inGitHubActions, let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
+    /// Whether `stepSummary` writes anything (inside GitHub Actions, with a summary file).
+    var writesStepSummary: Bool {
+        inGitHubActions && !(environment["GITHUB_STEP_SUMMARY"] ?? "").isEmpty
+    }
+
+    /// Appends markdown to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions; the markdown is
+    /// only rendered when there is a summary to write.
+    func stepSummary(_ markdown: @autoclosure () -> String) {
+        guard writesStepSummary, let path = environment["GITHUB_STEP_SUMMARY"] else { return }
         guard let handle = FileHandle(forWritingAtPath: path) ?? {
             _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
         }() else { return }
         handle.seekToEndOfFile()
-        handle.write(Data((markdown.hasSuffix("\n") ? markdown : markdown + "\n").utf8))
+        let text = markdown()
+        handle.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
         try? handle.close()
     }
 

@@ -76,7 +76,12 @@ extension LadderCommand {
             request.rendered = rendered
             request.fromCommit = try fromRef.map(workspace.resolve)
             request.toCommit = try toRef.map(workspace.resolve)
-            request.detail = (nameOnly || nameStatus) ? .names : .keys
+            // A bare listing needs no contents; --exit-code and the job summary need promotability.
+            if nameOnly || nameStatus {
+                request.detail = exitCode || console.writesStepSummary ? .names : .paths
+            } else {
+                request.detail = .keys
+            }
             let diff = try workspace.diff(request)
             if diff.from.tree == nil {
                 console.warning("environment '\(diff.from.environment)' does not exist at \(diff.from.commit.short) (\(diff.from.path))")

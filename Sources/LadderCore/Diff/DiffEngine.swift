@@ -1,9 +1,16 @@
 import Foundation
 import LadderGit
 
-/// Which details a diff computes: names only are cheapest (no blob is read).
+/// Which details a diff computes.
 public enum DiffDetail: Sendable {
+    /// Paths and statuses only: no blob is read, and whether a change is promotable is judged by
+    /// `promote.exclude` and `promote.delete` alone (key and pattern rules need the contents).
+    /// For listings that show neither key details nor promotability (`--name-status`).
+    case paths
+    /// Paths, statuses and exact promotability: blobs are read only for files under a key or
+    /// pattern rule.
     case names
+    /// Everything, with key-level differences of structured files.
     case keys
 }
 
@@ -130,7 +137,7 @@ extension Workspace {
             if keyRule != nil { mode = .keys } else if patternRule != nil { mode = .pattern }
         }
 
-        let needsContent = detail == .keys || mode != .file
+        let needsContent = detail == .keys || (detail == .names && mode != .file)
         if needsContent, status == .modified || status == .renamed, delta.oldMode?.isFile == true, delta.newMode?.isFile == true,
             let oldID = delta.oldID, let newID = delta.newID
         {

@@ -55,6 +55,28 @@ import Testing
         #expect(ours == theirs)
     }
 
+    /// The three detail levels list the same paths and statuses; only `.paths` skips the key and
+    /// pattern rules (so a file whose promoted keys are equal still counts as promotable there).
+    @Test func detailLevelsAgreeOnPathsAndStatuses() throws {
+        let repo = try FixtureRepository.example()
+        let workspace = try Workspace.open(at: repo.path)
+        var results: [DiffDetail: EnvironmentDiff] = [:]
+        for detail in [DiffDetail.paths, .names, .keys] {
+            var request = DiffRequest(from: "dev", to: "staging")
+            request.detail = detail
+            results[detail] = try workspace.diff(request)
+        }
+        let listing = { (diff: EnvironmentDiff) in diff.changes.map { "\($0.status.letter) \($0.path)" } }
+        #expect(listing(results[.paths]!) == listing(results[.keys]!))
+        #expect(listing(results[.names]!) == listing(results[.keys]!))
+        #expect(results[.names]!.promotable.map(\.path) == results[.keys]!.promotable.map(\.path))
+        #expect(results[.names]!.changes.allSatisfy { $0.keys == nil || $0.mode != .file })
+        let worker = results[.paths]!.changes.first { $0.path == "worker/values.yaml" }
+        #expect(worker?.promotable == true)
+        #expect(worker?.keys == nil)
+        #expect(results[.paths]!.changes.first { $0.path == "payments/env.yaml" }?.promotable == false)
+    }
+
     @Test func keyLevelAndExclusions() throws {
         let repo = try FixtureRepository.example()
         let workspace = try Workspace.open(at: repo.path)
