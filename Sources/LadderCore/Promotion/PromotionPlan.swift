@@ -147,8 +147,14 @@ extension Workspace {
         let units = Array(Set(files.compactMap(\.unit))).sorted()
         let sourceTree = try environmentTree(source, at: sourceCommit)
         let targetTree = try environmentTree(target, at: baseCommit)
-        let sourceUnits = Dictionary(uniqueKeysWithValues: try self.units(inTree: sourceTree).map { ($0.name, $0.id) })
-        let targetUnits = Dictionary(uniqueKeysWithValues: try self.units(inTree: targetTree).map { ($0.name, $0.id) })
+        // The promoted units' trees, looked up by path: listing every unit of both environments
+        // would make the cost follow the size of the repository instead of the change.
+        var sourceUnits: [String: ObjectID] = [:]
+        var targetUnits: [String: ObjectID] = [:]
+        for unit in units {
+            sourceUnits[unit] = try unitTree(unit, in: sourceTree)
+            targetUnits[unit] = try unitTree(unit, in: targetTree)
+        }
         var versions: [String: (old: String?, new: String?)] = [:]
         for unit in units {
             let new = try sourceUnits[unit].map { try unitContent(environment: source, unit: unit, tree: $0).version } ?? nil
@@ -166,6 +172,17 @@ extension Workspace {
             from: source, to: target, baseCommit: baseCommit, sourceCommit: sourceCommit, units: units,
             selectedUnits: request.units, files: files, writes: writes, notPromoted: notPromoted, versions: versions,
             promotionID: String(promotionID), branch: branch, diff: diff)
+    }
+}
+
+extension Workspace {
+    /// The tree of `unit` inside an environment tree (the environment tree itself for the
+    /// whole-environment unit), nil when absent.
+    func unitTree(_ unit: String, in environmentTree: ObjectID?) throws -> ObjectID? {
+        guard let environmentTree else { return nil }
+        if unit == Workspace.wholeEnvironmentUnit { return environmentTree }
+        guard let entry = try repository.entry(atPath: unit, inTree: environmentTree), entry.mode == .tree else { return nil }
+        return entry.id
     }
 }
 
