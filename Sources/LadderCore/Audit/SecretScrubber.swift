@@ -34,39 +34,73 @@ public struct AuditSecretScrubber: Sendable {
         for secret in secrets where output.contains(secret) {
             output = output.replacingOccurrences(of: secret, with: Self.redacted)
         }
-        guard Self.mayHoldCredential(output) else { return output }
+        let triggers = Self.credentialTriggers(in: output)
+        guard !triggers.isEmpty else { return output }
         let redacted = Self.redacted
-        output.replace(/(?i)(authorization[ \t]*:[ \t]*)[^\r\n]+/) { match in match.output.1 + redacted }
-        output.replace(/(?i)\b(bearer[ \t]+)[A-Za-z0-9\-._~+\/]{8,}=*/) { match in match.output.1 + redacted }
-        output.replace(/([A-Za-z][A-Za-z0-9+.\-]*:\/\/)[^\/\s@:]*:[^\/\s@]*@/) { match in
-            match.output.1 + redacted + "@"
+        if triggers.contains(.authorization) {
+            output.replace(Self.authorizationHeader) { match in match.output.1 + redacted }
         }
-        output.replace(/\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,})/) { _ in
-            redacted
+        if triggers.contains(.bearer) {
+            output.replace(Self.bearerCredential) { match in match.output.1 + redacted }
+        }
+        if triggers.contains(.url) {
+            output.replace(Self.urlUserInfo) { match in match.output.1 + redacted + "@" }
+        }
+        if triggers.contains(.token) {
+            output.replace(Self.forgeToken) { _ in redacted }
         }
         return output
     }
 
-    /// Whether `text` contains what one of the patterns of `scrub` starts from ("authorization",
-    /// "bearer", "://", a token prefix; ASCII case ignored). Running the four regular expressions
-    /// costs ~1.5 M instructions per string; an event has dozens of strings (every changed path)
-    /// and almost never a credential, so they run only when this cheap scan finds a trigger.
-    /// Text with non-ASCII bytes always takes the regular expressions (Unicode case folding).
-    static func mayHoldCredential(_ text: String) -> Bool {
+    // The patterns, compiled once per process (a Swift regex literal is compiled where it is
+    // used, ~1.5 M instructions each time).
+    nonisolated(unsafe) private static let authorizationHeader = /(?i)(authorization[ \t]*:[ \t]*)[^\r\n]+/
+    nonisolated(unsafe) private static let bearerCredential = /(?i)\b(bearer[ \t]+)[A-Za-z0-9\-._~+\/]{8,}=*/
+    nonisolated(unsafe) private static let urlUserInfo = /([A-Za-z][A-Za-z0-9+.\-]*:\/\/)[^\/\s@:]*:[^\/\s@]*@/
+    nonisolated(unsafe) private static let forgeToken = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_\-]{20,})/
+
+    /// Which of the patterns of `scrub` could match: each needs its trigger text ("authorization",
+    /// "bearer", "://", a token prefix; ASCII case ignored). The regular expressions cost far more
+    /// than this scan, an event has dozens of strings (every changed path) and almost never a
+    /// credential, so each runs only when its trigger is there. Text with non-ASCII bytes takes
+    /// every pattern (Unicode case folding).
+    struct Triggers: OptionSet {
+        let rawValue: Int
+        static let authorization = Triggers(rawValue: 1)
+        static let bearer = Triggers(rawValue: 2)
+        static let url = Triggers(rawValue: 4)
+        static let token = Triggers(rawValue: 8)
+        static let all: Triggers = [.authorization, .bearer, .url, .token]
+    }
+
+    static func credentialTriggers(in text: String) -> Triggers {
         var lowered: [UInt8] = []
         lowered.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
-            if byte >= 0x80 { return true }
+            if byte >= 0x80 { return .all }
             lowered.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
         }
         return lowered.withUnsafeBufferPointer { bytes in
-            credentialTriggers.contains { trigger in contains(bytes, trigger) }
+            var found: Triggers = []
+            for (trigger, kind) in triggerTexts where !found.contains(kind) && contains(bytes, trigger) {
+                found.insert(kind)
+            }
+            return found
         }
     }
 
-    private static let credentialTriggers: [[UInt8]] = [
-        "authorization", "bearer", "://", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-",
-    ].map { Array($0.utf8) }
+    static func mayHoldCredential(_ text: String) -> Bool {
+        !credentialTriggers(in: text).isEmpty
+    }
+
+    private static let triggerTexts: [([UInt8], Triggers)] = {
+        let texts: [(String, Triggers)] = [
+            ("authorization", .authorization), ("bearer", .bearer), ("://", .url),
+            ("ghp_", .token), ("gho_", .token), ("ghu_", .token), ("ghs_", .token), ("ghr_", .token),
+            ("github_pat_", .token), ("glpat-", .token),
+        ]
+        return texts.map { (Array($0.0.utf8), $0.1) }
+    }()
 
     private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         guard needle.count <= haystack.count, let first = needle.first else { return false }
