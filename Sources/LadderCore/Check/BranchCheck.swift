@@ -133,10 +133,7 @@ extension Workspace {
                     ApprovalEvidence.Approval(login: $0.login, commit: $0.commit, counted: $0.counted, reason: $0.reason)
                 },
                 blockers: evaluation.blocking.map { ApprovalEvidence.Blocker(login: $0, reason: "requested changes") })
-            let checks = ChecksEvidence(
-                CheckResult.latest(request.checks?.results ?? [], headCommit: head.hex).values.sorted { $0.name < $1.name }.map {
-                    ChecksEvidence.Check(name: $0.name, state: PolicyCheckState(rawValue: $0.state.rawValue) ?? .failure, commit: $0.headSHA)
-                })
+            let checks = ChecksEvidence(results: request.checks?.results ?? [], headCommit: head.hex)
             var owners: CodeOwnersEvidence?
             if rules.approvals.codeOwners, let codeOwnersFile {
                 let fullPaths = paths.map { environment.path + "/" + $0 }

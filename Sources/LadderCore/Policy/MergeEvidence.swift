@@ -67,9 +67,27 @@ public struct ChecksEvidence: Sendable, Equatable {
 
     /// Checks in report order; when a name repeats, the last entry wins.
     public var checks: [Check]
+    /// The commit the checks must have run on (nil: trust every check's commit).
+    public var headCommit: String?
 
-    public init(_ checks: [Check] = []) {
+    public init(_ checks: [Check] = [], headCommit: String? = nil) {
         self.checks = checks
+        self.headCommit = headCommit
+    }
+
+    /// The evidence of parsed forge results: for each name the deciding result (see
+    /// `CheckResult.latest`: a run on the head commit beats later runs elsewhere, then time, then
+    /// position), in name order.
+    public init(results: [CheckResult], headCommit: String?) {
+        let deciding = CheckResult.latest(results, headCommit: headCommit).values.sorted { $0.name < $1.name }
+        self.init(
+            deciding.map { Check(name: $0.name, state: PolicyCheckState(rawValue: $0.state.rawValue) ?? .failure, commit: $0.headSHA) },
+            headCommit: headCommit)
+    }
+
+    /// The check called `name`, the last reported.
+    public func check(named name: String) -> Check? {
+        checks.last { $0.name == name }
     }
 
     /// The state of the check called `name`, the last reported.

@@ -68,14 +68,26 @@ public enum MergeRules {
         return .fail(id, shown.joined(separator: "; ") + more)
     }
 
+    /// Every required check (names compare exactly) must have reported on the head commit with
+    /// success, neutral or skipped, as GitHub's branch protection counts them; a result from
+    /// another commit says nothing about the head.
     public static func checks(id: String, required: [String], evidence: ChecksEvidence) -> RuleResult {
+        var seen: Set<String> = []
+        let required = required.filter { seen.insert($0).inserted }
         guard !required.isEmpty else { return .skip(id, "no checks required") }
         var problems: [String] = []
         for name in required {
-            switch evidence.state(of: name) {
-            case nil: problems.append("\(name) not reported")
-            case .pending?: problems.append("\(name) still running")
-            case let state? where !state.isSatisfied: problems.append("\(name) \(state.rawValue)")
+            guard let check = evidence.check(named: name) else {
+                problems.append("\(name) not reported")
+                continue
+            }
+            if let head = evidence.headCommit, let commit = check.commit, !commitsMatch(commit, head) {
+                problems.append("\(name) ran on another commit \(commit.prefix(7))")
+                continue
+            }
+            switch check.state {
+            case .pending: problems.append("\(name) still running")
+            case let state where !state.isSatisfied: problems.append("\(name) \(state.rawValue)")
             default: break
             }
         }
