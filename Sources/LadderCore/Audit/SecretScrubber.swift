@@ -63,25 +63,26 @@ public struct AuditSecretScrubber: Sendable {
     /// "bearer", "://", a token prefix; ASCII case ignored). The regular expressions cost far more
     /// than this scan, an event has dozens of strings (every changed path) and almost never a
     /// credential, so each runs only when its trigger is there. Text with non-ASCII bytes takes
-    /// every pattern (Unicode case folding).
+    /// the two case-insensitive patterns (Unicode case folding).
     struct Triggers: OptionSet {
         let rawValue: Int
         static let authorization = Triggers(rawValue: 1)
         static let bearer = Triggers(rawValue: 2)
         static let url = Triggers(rawValue: 4)
         static let token = Triggers(rawValue: 8)
-        static let all: Triggers = [.authorization, .bearer, .url, .token]
     }
 
     static func credentialTriggers(in text: String) -> Triggers {
         var lowered: [UInt8] = []
         lowered.reserveCapacity(text.utf8.count)
+        var found: Triggers = []
         for byte in text.utf8 {
-            if byte >= 0x80 { return .all }
+            // The case-insensitive patterns may match non-ASCII letters that fold to ASCII ones
+            // (ſ, K): such text takes them without a trigger. The other two need ASCII literals.
+            if byte >= 0x80 { found.formUnion([.authorization, .bearer]) }
             lowered.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
         }
         return lowered.withUnsafeBufferPointer { bytes in
-            var found: Triggers = []
             for (trigger, kind) in triggerTexts where !found.contains(kind) && contains(bytes, trigger) {
                 found.insert(kind)
             }
