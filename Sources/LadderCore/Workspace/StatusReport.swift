@@ -103,8 +103,10 @@ extension Workspace {
         var found: [String: StatusReport.LastPromotion] = [:]
         var visited = 0
         let wanted = Set(config.environmentNames)
-        // Time order lets the walk stop early instead of sorting all of history first.
-        try repository.walk(from: [commitID], firstParent: true, order: [.time]) { id in
+        // Follow first parents one commit at a time: a revwalk, even in time order, reads the
+        // whole history before it hands out the first commit, and only the newest few are needed.
+        var next: ObjectID? = commitID
+        while let id = next, found.count < wanted.count, visited < limit {
             visited += 1
             let commit = try repository.commit(id)
             var carrier = commit
@@ -116,7 +118,9 @@ extension Workspace {
                     environment: to, from: carrier.trailer("Ladder-From"), promotionID: carrier.trailer("Ladder-Promotion"),
                     commit: id, time: commit.committer.time, summary: carrier.summary)
             }
-            return found.count < wanted.count && visited < limit
+            next = commit.parentIDs.first
+            // A shallow clone ends where its history was cut.
+            if let parent = next, repository.isShallow, !repository.contains(parent) { next = nil }
         }
         return config.environmentNames.compactMap { found[$0] }
     }
