@@ -72,8 +72,10 @@ final class Console {
     }
 
     /// Appends markdown to `$GITHUB_STEP_SUMMARY` when running in GitHub Actions.
-    func stepSummary(_ markdown: String) {
+    func stepSummary(_ markdown: @autoclosure () -> String) {
+        // Rendered only when it goes somewhere: a large report costs real time to format.
         guard inGitHubActions, let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
+        let markdown = markdown()
         guard let handle = FileHandle(forWritingAtPath: path) ?? {
             _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
