@@ -241,7 +241,7 @@ public enum KeyRewriter {
         case .yaml:
             // Plain key paths in simple files: a line scan, no parse.
             var quick: [String?] = []
-            for path in paths where path.document == nil {
+            scan: for path in paths where path.document == nil {
                 let keys = path.segments.compactMap { segment -> String? in
                     if case .key(let key) = segment { return key }
                     return nil
@@ -250,9 +250,8 @@ public enum KeyRewriter {
                 switch FastValueScan.value(of: keys, in: bytes) {
                 case .value(let text): quick.append(text)
                 case .absent: quick.append(nil)
-                case .unsure: break
+                case .unsure: break scan
                 }
-                if quick.count < paths.count, case .unsure = FastValueScan.value(of: keys, in: bytes) { break }
             }
             if quick.count == paths.count { return quick }
             // Yams hands libyaml the bytes as UTF-8 without skipping a byte-order mark: drop it here
