@@ -49,6 +49,7 @@ extension Workspace {
         // The content of a unit depends only on its name and tree: environments that share a
         // subtree (common between dev and staging) are computed once.
         var cache: [String: UnitContent] = [:]
+        let reader = UnitContentReader(repository: repository, config: config)
         for environment in config.environments {
             var perUnit: [String: UnitContent] = [:]
             for unit in try units(inTree: environmentTree(environment)) {
@@ -57,7 +58,7 @@ extension Workspace {
                 if let cached = cache[key] {
                     perUnit[unit.name] = cached
                 } else {
-                    let content = try unitContent(environment: environment, unit: unit.name, tree: unit.id)
+                    let content = try reader.content(unit: unit.name, tree: unit.id)
                     cache[key] = content
                     perUnit[unit.name] = content
                 }
