@@ -198,10 +198,10 @@ extension Workspace {
             visited += 1
             let commit = try repository.commit(id)
             var carrier = commit
-            if Self.promotionTarget(commit) == nil, commit.parentIDs.count > 1 {
+            if commit.trailer("Ladder-To") == nil, commit.parentIDs.count > 1 {
                 carrier = try repository.commit(commit.parentIDs[1])
             }
-            if let to = Self.promotionTarget(carrier), wanted.contains(to), found[to] == nil {
+            if let to = carrier.trailer("Ladder-To"), wanted.contains(to), found[to] == nil {
                 found[to] = StatusReport.LastPromotion(
                     environment: to, from: carrier.trailer("Ladder-From"), promotionID: carrier.trailer("Ladder-Promotion"),
                     commit: id, time: commit.committer.time, summary: carrier.summary)
@@ -211,22 +211,5 @@ extension Workspace {
             if let parent = next, repository.isShallow, !repository.contains(parent) { next = nil }
         }
         return config.environmentNames.compactMap { found[$0] }
-    }
-
-    /// The `Ladder-To` trailer of `commit`. Trailers are parsed only when the message contains the
-    /// key in some ASCII case (no other character folds to one of its letters), as most commits
-    /// of a long history are not promotions.
-    static func promotionTarget(_ commit: Commit) -> String? {
-        let key = Array("ladder-to".utf8)
-        let message = Array(commit.message.utf8)
-        guard message.count >= key.count else { return nil }
-        for start in 0...(message.count - key.count) {
-            var index = 0
-            while index < key.count, message[start + index] | (message[start + index] >= 0x41 && message[start + index] <= 0x5A ? 0x20 : 0) == key[index] {
-                index += 1
-            }
-            if index == key.count { return commit.trailer("Ladder-To") }
-        }
-        return nil
     }
 }
