@@ -11,7 +11,8 @@ enum FastValueScan {
     }
 
     static func value(of keys: [String], in bytes: [UInt8]) -> Answer {
-        guard !keys.isEmpty, bytes.count < 256 * 1024 else { return .unsure }
+        // A byte-order mark is skipped by the parser but would be read here as part of the first key.
+        guard !keys.isEmpty, bytes.count < 256 * 1024, !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { return .unsure }
         if bytes.contains(where: { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "%") }) {
             return .unsure
         }

@@ -231,6 +231,13 @@ public enum KeyRewriter {
     public static func values(at paths: [KeyPath], in bytes: [UInt8], format: StructuredFormat) throws(StructuredError)
         -> [String?]
     {
+        try values(at: paths, in: bytes, format: format, fastScan: true)
+    }
+
+    /// `values(at:in:format:)`; `fastScan: false` always parses (tests compare both ways).
+    static func values(at paths: [KeyPath], in bytes: [UInt8], format: StructuredFormat, fastScan: Bool) throws(StructuredError)
+        -> [String?]
+    {
         switch format {
         case .json:
             let document = try JSONLoader.load(bytes)
@@ -241,7 +248,7 @@ public enum KeyRewriter {
         case .yaml:
             // Plain key paths in simple files: a line scan, no parse.
             var quick: [String?] = []
-            for path in paths where path.document == nil {
+            scan: for path in paths where fastScan && path.document == nil {
                 let keys = path.segments.compactMap { segment -> String? in
                     if case .key(let key) = segment { return key }
                     return nil
@@ -250,9 +257,8 @@ public enum KeyRewriter {
                 switch FastValueScan.value(of: keys, in: bytes) {
                 case .value(let text): quick.append(text)
                 case .absent: quick.append(nil)
-                case .unsure: break
+                case .unsure: break scan
                 }
-                if quick.count < paths.count, case .unsure = FastValueScan.value(of: keys, in: bytes) { break }
             }
             if quick.count == paths.count { return quick }
             // Yams hands libyaml the bytes as UTF-8 without skipping a byte-order mark: drop it here

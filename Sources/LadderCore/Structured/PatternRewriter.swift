@@ -57,7 +57,11 @@ public enum PatternRewriter {
 
     /// The captured text of each match, in order of occurrence.
     public static func captures(of pattern: String, in bytes: [UInt8]) throws(PatternError) -> [String] {
-        let expression = try compile(pattern)
+        try captures(of: compile(pattern), in: bytes)
+    }
+
+    /// `captures(of:in:)` with an expression compiled once for many files.
+    static func captures(of expression: NSRegularExpression, in bytes: [UInt8]) throws(PatternError) -> [String] {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
         return matches(expression, in: text).map { String(decoding: bytes[$0], as: UTF8.self) }
     }

@@ -7,12 +7,25 @@ public enum StructuredFormat: String, Sendable, Hashable, CaseIterable {
 
     /// The format for a file name by its extension (`.yaml`, `.yml`, `.json`, any case), or nil.
     public init?(path: String) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
-        switch name[name.index(after: dot)...].lowercased() {
-        case "yaml", "yml": self = .yaml
-        case "json": self = .json
-        default: return nil
+        // On UTF-8 bytes: the name is the last non-empty component, the extension what follows its
+        // last dot (not a leading one). No non-ASCII letter lowercases to one of these extensions.
+        var utf8 = path.utf8[...]
+        while utf8.last == UInt8(ascii: "/") { utf8 = utf8.dropLast() }
+        if let slash = utf8.lastIndex(of: UInt8(ascii: "/")) { utf8 = utf8[utf8.index(after: slash)...] }
+        guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")), dot != utf8.startIndex else { return nil }
+        let ext = utf8[utf8.index(after: dot)...]
+        func equals(_ name: StaticString) -> Bool {
+            guard ext.count == name.utf8CodeUnitCount else { return false }
+            return zip(ext, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)).allSatisfy { byte, wanted in
+                (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte) == wanted
+            }
+        }
+        if equals("yaml") || equals("yml") {
+            self = .yaml
+        } else if equals("json") {
+            self = .json
+        } else {
+            return nil
         }
     }
 }

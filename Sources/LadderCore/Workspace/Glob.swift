@@ -116,65 +116,123 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     /// True when this pattern matches `path` itself (a file when `isDirectory` is false) or one of
     /// its parent directories.
     public func matches(_ path: String, isDirectory: Bool = false) -> Bool {
-        let components = path.split(separator: "/").map { Array($0.unicodeScalars) }
-        guard !components.isEmpty else { return false }
+        matches(GlobPath(path), isDirectory: isDirectory)
+    }
+
+    /// `matches(_:isDirectory:)` on a path split once for every pattern it is tested against.
+    func matches(_ path: GlobPath, isDirectory: Bool = false) -> Bool {
+        let count = path.components.count
+        guard count > 0 else { return false }
         // The path itself, then each parent directory (a match on a directory covers its contents).
-        for length in stride(from: components.count, through: 1, by: -1) {
-            let candidateIsDirectory = length < components.count || isDirectory
+        for length in stride(from: count, through: 1, by: -1) {
+            let candidateIsDirectory = length < count || isDirectory
             if directoryOnly && !candidateIsDirectory { continue }
-            if matchesExactly(Array(components[0..<length])) { return true }
+            if matchesExactly(path, length: length) { return true }
         }
         return false
     }
 
-    private func matchesExactly(_ components: [[Unicode.Scalar]]) -> Bool {
+    /// True when every path strictly below the directory `path` matches this pattern: a pattern
+    /// `X/**` whose `X` matches the directory itself.
+    func matchesEverythingBelow(_ path: GlobPath) -> Bool {
+        guard !isNegated, !directoryOnly, segments.count >= 2, segments.last == .doubleStar, !path.components.isEmpty else { return false }
+        return Self.match(segments.dropLast(), path, 0, path.components.count)
+    }
+
+    private func matchesExactly(_ path: GlobPath, length: Int) -> Bool {
         if anchored {
-            return Self.match(segments[...], components[...])
+            // Without `**` a pattern only matches paths with as many components as it has segments.
+            if !hasDoubleStar && segments.count != length { return false }
+            return Self.match(segments[...], path, 0, length)
         }
         // Unanchored single-segment pattern: matches the last component at any depth.
-        guard let last = components.last, case .pattern(let tokens) = segments.first, segments.count == 1 else {
-            return Self.match(segments[...], components[...])
+        guard case .pattern(let tokens) = segments.first, segments.count == 1 else {
+            return Self.match(segments[...], path, 0, length)
         }
-        return Self.matchSegment(tokens[...], last[...])
+        return Self.matchSegment(tokens, path.scalars, path.components[length - 1])
     }
 
-    private static func match(_ segments: ArraySlice<Segment>, _ components: ArraySlice<[Unicode.Scalar]>) -> Bool {
-        guard let first = segments.first else { return components.isEmpty }
-        switch first {
+    private var hasDoubleStar: Bool { segments.contains(.doubleStar) }
+
+    /// Matches `segments` against components `first..<end` of `path`.
+    private static func match(_ segments: ArraySlice<Segment>, _ path: GlobPath, _ first: Int, _ end: Int) -> Bool {
+        guard let segment = segments.first else { return first == end }
+        switch segment {
         case .doubleStar:
             let rest = segments.dropFirst()
-            if rest.isEmpty { return !components.isEmpty }
-            var remaining = components
+            if rest.isEmpty { return first < end }
+            var start = first
             while true {
-                if match(rest, remaining) { return true }
-                if remaining.isEmpty { return false }
-                remaining = remaining.dropFirst()
+                if match(rest, path, start, end) { return true }
+                if start == end { return false }
+                start += 1
             }
         case .pattern(let tokens):
-            guard let component = components.first else { return false }
-            return matchSegment(tokens[...], component[...]) && match(segments.dropFirst(), components.dropFirst())
+            guard first < end else { return false }
+            return matchSegment(tokens, path.scalars, path.components[first]) && match(segments.dropFirst(), path, first + 1, end)
         }
     }
 
-    private static func matchSegment(_ tokens: ArraySlice<Token>, _ text: ArraySlice<Unicode.Scalar>) -> Bool {
-        guard let token = tokens.first else { return text.isEmpty }
-        switch token {
-        case .star:
-            var remaining = text
-            while true {
-                if matchSegment(tokens.dropFirst(), remaining) { return true }
-                if remaining.isEmpty { return false }
-                remaining = remaining.dropFirst()
+    /// Matches one segment's tokens against `text[range]`; `*` backtracks to its latest position
+    /// only, which is exact because no other token can consume what a later `*` would.
+    private static func matchSegment(_ tokens: [Token], _ text: [Unicode.Scalar], _ range: Range<Int>) -> Bool {
+        var token = 0
+        var index = range.lowerBound
+        var starToken = -1
+        var starIndex = 0
+        while index < range.upperBound {
+            if token < tokens.count {
+                switch tokens[token] {
+                case .star:
+                    starToken = token
+                    starIndex = index
+                    token += 1
+                    continue
+                case .any:
+                    token += 1
+                    index += 1
+                    continue
+                case .literal(let scalar):
+                    if text[index] == scalar {
+                        token += 1
+                        index += 1
+                        continue
+                    }
+                case .set(let ranges, let negated):
+                    if ranges.contains(where: { $0.contains(text[index]) }) != negated {
+                        token += 1
+                        index += 1
+                        continue
+                    }
+                }
             }
-        case .any:
-            return !text.isEmpty && matchSegment(tokens.dropFirst(), text.dropFirst())
-        case .literal(let scalar):
-            return text.first == scalar && matchSegment(tokens.dropFirst(), text.dropFirst())
-        case .set(let ranges, let negated):
-            guard let scalar = text.first else { return false }
-            let inSet = ranges.contains { $0.contains(scalar) }
-            return inSet != negated && matchSegment(tokens.dropFirst(), text.dropFirst())
+            guard starToken >= 0 else { return false }
+            token = starToken + 1
+            starIndex += 1
+            index = starIndex
         }
+        while token < tokens.count, tokens[token] == .star { token += 1 }
+        return token == tokens.count
+    }
+}
+
+/// A slash-separated path split once into components (empty components dropped, as
+/// `split(separator: "/")` does), for matching against many patterns.
+struct GlobPath {
+    let scalars: [Unicode.Scalar]
+    /// The range of each component in `scalars`.
+    let components: [Range<Int>]
+
+    init(_ path: String) {
+        scalars = Array(path.unicodeScalars)
+        var components: [Range<Int>] = []
+        var start = 0
+        for (index, scalar) in scalars.enumerated() where scalar == "/" {
+            if index > start { components.append(start..<index) }
+            start = index + 1
+        }
+        if scalars.count > start { components.append(start..<scalars.count) }
+        self.components = components
     }
 }
 
@@ -191,10 +249,21 @@ public struct GlobList: Sendable, Hashable {
     /// The pattern that decides `path` is matched, or nil when it is not matched (no pattern, or
     /// re-included by a later `!pattern`).
     public func match(_ path: String, isDirectory: Bool = false) -> GlobPattern? {
+        match(GlobPath(path), isDirectory: isDirectory)
+    }
+
+    func match(_ path: GlobPath, isDirectory: Bool = false) -> GlobPattern? {
         var decided: GlobPattern?
         for pattern in patterns where pattern.matches(path, isDirectory: isDirectory) {
             decided = pattern.isNegated ? nil : pattern
         }
         return decided
+    }
+
+    /// True when every path strictly below the directory `path` is matched, whatever its name:
+    /// a pattern `X/**` matches the directory's contents and no later `!pattern` can re-include any.
+    func matchesEverythingBelow(_ path: GlobPath) -> Bool {
+        guard let last = patterns.lastIndex(where: { $0.matchesEverythingBelow(path) }) else { return false }
+        return !patterns[(last + 1)...].contains(where: \.isNegated)
     }
 }

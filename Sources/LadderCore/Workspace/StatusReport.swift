@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import LadderGit
+import Synchronization
 
 /// `ladder status`: units × environments.
 public struct StatusReport: Sendable {
@@ -44,34 +46,66 @@ public struct StatusReport: Sendable {
 extension Workspace {
     /// Builds the status matrix at the workspace commit.
     public func status(units selected: [String] = [], historyLimit: Int = 2_000) throws -> StatusReport {
-        var contents: [String: [String: UnitContent]] = [:]  // env → unit → content
-        var allUnits = Set<String>()
+        try status(units: selected, historyLimit: historyLimit, workers: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// One unit tree whose content `status` computes.
+    struct StatusJob: Sendable, Hashable {
+        let unit: String
+        let tree: ObjectID
+    }
+
+    /// What `status` reads from the repository besides the matrix layout.
+    struct StatusParts: Sendable {
+        var contents: [UnitContent]
+        var pending: [StatusReport.Pending]
+        var lastPromotions: [StatusReport.LastPromotion]
+    }
+
+    /// `status`, spreading the unit contents (and the history reads) over up to `workers` threads
+    /// when there are at least `parallelFrom` distinct unit trees.
+    func status(units selected: [String], historyLimit: Int, workers: Int, parallelFrom: Int = 256) throws -> StatusReport {
         // The content of a unit depends only on its name and tree: environments that share a
         // subtree (common between dev and staging) are computed once.
-        var cache: [String: UnitContent] = [:]
+        var jobs: [StatusJob] = []
+        var jobIndex: [StatusJob: Int] = [:]
+        var placement: [String: [String: Int]] = [:]  // env → unit → job
+        var allUnits = Set<String>()
         for environment in config.environments {
-            var perUnit: [String: UnitContent] = [:]
+            var perUnit: [String: Int] = [:]
             for unit in try units(inTree: environmentTree(environment)) {
                 if !selected.isEmpty && !selected.contains(unit.name) { continue }
-                let key = unit.name + "\0" + unit.id.hex
-                if let cached = cache[key] {
-                    perUnit[unit.name] = cached
+                let job = StatusJob(unit: unit.name, tree: unit.id)
+                if let index = jobIndex[job] {
+                    perUnit[unit.name] = index
                 } else {
-                    let content = try unitContent(environment: environment, unit: unit.name, tree: unit.id)
-                    cache[key] = content
-                    perUnit[unit.name] = content
+                    jobIndex[job] = jobs.count
+                    perUnit[unit.name] = jobs.count
+                    jobs.append(job)
                 }
                 allUnits.insert(unit.name)
             }
-            contents[environment.name] = perUnit
+            placement[environment.name] = perUnit
         }
+        var parts: StatusParts?
+        if workers > 1, jobs.count >= parallelFrom, #available(macOS 15, *) {
+            // Any failure is reported by the sequential computation below, exactly as without threads.
+            parts = try? statusParts(jobs, historyLimit: historyLimit, workers: workers)
+        }
+        if parts == nil {
+            let reader = UnitContentReader(repository: repository, config: config)
+            parts = StatusParts(
+                contents: try jobs.map { try reader.content(unit: $0.unit, tree: $0.tree) },
+                pending: try pendingPromotions(), lastPromotions: try lastPromotions(limit: historyLimit))
+        }
+        guard let parts else { preconditionFailure("status parts are computed above") }
         var rows: [StatusReport.UnitRow] = []
         for unit in allUnits.sorted() {
             var cells: [String: StatusReport.Cell] = [:]
             for environment in config.environments {
-                guard let content = contents[environment.name]?[unit] else { continue }
+                guard let content = placement[environment.name]?[unit].map({ parts.contents[$0] }) else { continue }
                 let source = config.primarySource(of: environment.name)
-                let matches = source.map { contents[$0]?[unit]?.contentID == content.contentID }
+                let matches = source.map { placement[$0]?[unit].map { parts.contents[$0] }?.contentID == content.contentID }
                 cells[environment.name] = StatusReport.Cell(
                     version: content.version, content: content.contentID, matchesSource: matches, source: source)
             }
@@ -79,7 +113,61 @@ extension Workspace {
         }
         return StatusReport(
             commit: commitID, revision: revision, environments: config.environmentNames, units: rows,
-            pending: try pendingPromotions(), lastPromotions: try lastPromotions(limit: historyLimit))
+            pending: parts.pending, lastPromotions: parts.lastPromotions)
+    }
+
+    /// The unit contents and history of `status` on `workers` threads, each with its own repository
+    /// handle (libgit2 objects are not thread-safe). Units are handed out in small chunks so that
+    /// the thread that also reads the history takes fewer; results land by job index, so the
+    /// report does not depend on scheduling.
+    @available(macOS 15, *)
+    private func statusParts(_ jobs: [StatusJob], historyLimit: Int, workers: Int) throws -> StatusParts {
+        struct Output: Sendable {
+            var contents: [(index: Int, content: UnitContent)] = []
+            var pending: [StatusReport.Pending] = []
+            var lastPromotions: [StatusReport.LastPromotion] = []
+        }
+        let path = repository.gitDirectory
+        let config = config
+        let commitID = commitID
+        let revision = revision
+        let chunk = 32
+        let next = Mutex(0)
+        let outputs = Mutex<[Result<Output, any Error>]>([])
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let outcome = Result { () throws -> Output in
+                let repository = try Repository.open(at: path)
+                var output = Output()
+                if worker == 0 {
+                    let workspace = try Workspace(repository: repository, config: config, commitID: commitID, revision: revision)
+                    output.pending = try workspace.pendingPromotions()
+                    output.lastPromotions = try workspace.lastPromotions(limit: historyLimit)
+                }
+                let reader = UnitContentReader(repository: repository, config: config)
+                while true {
+                    let start = next.withLock { value in
+                        defer { value += chunk }
+                        return value
+                    }
+                    guard start < jobs.count else { break }
+                    for index in start..<min(start + chunk, jobs.count) {
+                        output.contents.append((index, try reader.content(unit: jobs[index].unit, tree: jobs[index].tree)))
+                    }
+                }
+                return output
+            }
+            outputs.withLock { $0.append(outcome) }
+        }
+        var contents = [UnitContent?](repeating: nil, count: jobs.count)
+        var parts = StatusParts(contents: [], pending: [], lastPromotions: [])
+        for outcome in outputs.withLock({ $0 }) {
+            let output = try outcome.get()
+            for (index, content) in output.contents { contents[index] = content }
+            parts.pending += output.pending
+            parts.lastPromotions += output.lastPromotions
+        }
+        parts.contents = contents.map { $0! }
+        return parts
     }
 
     /// Promotion branches (`refs/heads/ladder/promote/*`) whose content has not reached the trunk.
@@ -103,8 +191,10 @@ extension Workspace {
         var found: [String: StatusReport.LastPromotion] = [:]
         var visited = 0
         let wanted = Set(config.environmentNames)
-        // Time order lets the walk stop early instead of sorting all of history first.
-        try repository.walk(from: [commitID], firstParent: true, order: [.time]) { id in
+        // Follow first parents one commit at a time: a revwalk, even in time order, reads the
+        // whole history before it hands out the first commit, and only the newest few are needed.
+        var next: ObjectID? = commitID
+        while let id = next, found.count < wanted.count, visited < limit {
             visited += 1
             let commit = try repository.commit(id)
             var carrier = commit
@@ -116,7 +206,9 @@ extension Workspace {
                     environment: to, from: carrier.trailer("Ladder-From"), promotionID: carrier.trailer("Ladder-Promotion"),
                     commit: id, time: commit.committer.time, summary: carrier.summary)
             }
-            return found.count < wanted.count && visited < limit
+            next = commit.parentIDs.first
+            // A shallow clone ends where its history was cut.
+            if let parent = next, repository.isShallow, !repository.contains(parent) { next = nil }
         }
         return config.environmentNames.compactMap { found[$0] }
     }

@@ -16,41 +16,123 @@ extension Workspace {
     /// Excluded (environment-specific) files do not count; for files under key-level promotion only
     /// the promoted key values count; for pattern-promoted files only the captured text counts.
     public func unitContent(environment: EnvironmentConfig, unit: String, tree: ObjectID) throws -> UnitContent {
+        try UnitContentReader(repository: repository, config: config).content(unit: unit, tree: tree)
+    }
+
+    /// The value at a configured key path in a YAML/JSON file, nil when absent or unreadable.
+    static func lookup(_ keys: [String], in bytes: [UInt8], path: String) -> [String?] {
+        lookup(keys.map { try? KeyPath(parsing: $0) }, in: bytes, format: StructuredFormat(path: path))
+    }
+
+    /// `lookup(_:in:path:)` with key paths parsed once (nil where a key does not parse).
+    static func lookup(_ parsed: [KeyPath?], in bytes: [UInt8], format: StructuredFormat?) -> [String?] {
+        guard let format else { return parsed.map { _ in nil } }
+        let valid = parsed.compactMap { $0 }
+        guard let values = try? KeyRewriter.values(at: valid, in: bytes, format: format) else { return parsed.map { _ in nil } }
+        var iterator = values.makeIterator()
+        return parsed.map { $0 == nil ? nil : (iterator.next() ?? nil) }
+    }
+}
+
+/// Computes unit contents for one command, reading each blob's key values and pattern captures
+/// once: environments in sync share blobs, and the answer depends only on the blob and the rule.
+///
+/// Holds a repository handle, so it belongs to the thread that made it.
+final class UnitContentReader {
+    let repository: Repository
+    let config: LadderConfig
+    /// Per key rule: its key paths followed by `version_key`, parsed once.
+    private let keyRulePaths: [[KeyPath?]]
+    private let versionKeyPath: [KeyPath?]
+    /// Per pattern rule: the compiled expression, nil when it does not compile.
+    private let expressions: [NSRegularExpression?]
+
+    private struct BlobKey: Hashable {
+        let rule: Int
+        let id: ObjectID
+        let format: StructuredFormat?
+    }
+    /// Key-rule files: the text hashed after the path, and the version found there.
+    private var keyValues: [BlobKey: (text: String, version: String?)] = [:]
+    private var captures: [BlobKey: [String]] = [:]
+    private var versions: [BlobKey: String?] = [:]
+
+    init(repository: Repository, config: LadderConfig) {
+        self.repository = repository
+        self.config = config
+        let version = config.versionKey.map { [$0] } ?? []
+        keyRulePaths = config.promote.keys.map { rule in (rule.paths + version).map { try? KeyPath(parsing: $0) } }
+        versionKeyPath = version.map { try? KeyPath(parsing: $0) }
+        expressions = config.promote.patterns.map { try? PatternRewriter.compile($0.regex) }
+    }
+
+    /// The content of `unit` whose tree is `tree` (the same in every environment).
+    func content(unit: String, tree: ObjectID) throws -> UnitContent {
         let prefix = unit == Workspace.wholeEnvironmentUnit ? "" : unit
-        var lines: [String] = []
+        var hasher = SHA256()
         var versionCandidates: [(rank: Int, path: String, id: ObjectID)] = []
         var version: String?
         let rules = config.promote
-        try repository.walkTree(tree, prefix: prefix, prune: { path in rules.exclude.match(path, isDirectory: true) == nil }) { path, entry in
-            if rules.exclude.match(path) != nil { return }
-            if let rule = rules.keyRule(for: path), entry.mode.isFile {
-                let bytes = try repository.blob(entry.id).bytes
-                // One parse for the promoted keys and the version key.
-                let keys = rule.paths + (config.versionKey.map { [$0] } ?? [])
-                let values = Self.lookup(keys, in: bytes, path: path)
-                lines.append("k \(path)\0\(zip(rule.paths, values).map { "\($0)=\($1 ?? "∅")" }.joined(separator: "\0"))")
-                if config.versionKey != nil, version == nil, let found = values.last ?? nil { version = found }
-            } else if let rule = rules.patternRule(for: path), entry.mode.isFile {
-                let bytes = try repository.blob(entry.id).bytes
-                let captures = (try? PatternRewriter.captures(of: rule.regex, in: bytes)) ?? ["∅"]
-                lines.append("p \(path)\0\(captures.joined(separator: "\0"))")
+        func hash(_ line: String) {
+            var line = line
+            line.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            hasher.update(data: [0x0A])
+        }
+        try repository.walkTree(
+            tree, prefix: prefix,
+            prune: { path in
+                let directory = GlobPath(path)
+                // A directory whose whole content is excluded (`**/secrets/**`) need not be read.
+                return rules.exclude.match(directory, isDirectory: true) == nil && !rules.exclude.matchesEverythingBelow(directory)
+            }
+        ) { path, entry in
+            let globPath = GlobPath(path)
+            if rules.exclude.match(globPath) != nil { return }
+            if entry.mode.isFile, let index = rules.keys.firstIndex(where: { $0.files.matches(globPath) }) {
+                let key = BlobKey(rule: index, id: entry.id, format: StructuredFormat(path: path))
+                let values: (text: String, version: String?)
+                if let known = keyValues[key] {
+                    values = known
+                } else {
+                    let rule = rules.keys[index]
+                    // One parse for the promoted keys and the version key.
+                    let found = Workspace.lookup(keyRulePaths[index], in: try repository.blob(entry.id).bytes, format: key.format)
+                    let text = zip(rule.paths, found).map { "\($0)=\($1 ?? "∅")" }.joined(separator: "\0")
+                    values = (text, config.versionKey != nil ? (found.last ?? nil) : nil)
+                    keyValues[key] = values
+                }
+                hash("k \(path)\0\(values.text)")
+                if version == nil, let found = values.version { version = found }
+            } else if entry.mode.isFile, let index = rules.patterns.firstIndex(where: { $0.files.matches(globPath) }) {
+                let key = BlobKey(rule: index, id: entry.id, format: nil)
+                let found: [String]
+                if let known = captures[key] {
+                    found = known
+                } else {
+                    let bytes = try repository.blob(entry.id).bytes
+                    found = expressions[index].flatMap { try? PatternRewriter.captures(of: $0, in: bytes) } ?? ["∅"]
+                    captures[key] = found
+                }
+                hash("p \(path)\0\(found.joined(separator: "\0"))")
             } else {
-                lines.append("f \(path)\0\(entry.mode.rawValue)\0\(entry.id.hex)")
+                hash("f \(path)\0\(entry.mode.rawValue)\0\(entry.id.hex)")
                 if StructuredFormat(path: path) != nil, !path.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1).contains("/") {
                     versionCandidates.append((path.hasSuffix("values.yaml") ? 1 : 2, path, entry.id))
                 }
             }
         }
-        var hasher = SHA256()
-        for line in lines {
-            hasher.update(data: Array(line.utf8))
-            hasher.update(data: [0x0A])
-        }
         let digest = AuditHash.hexString(Array(hasher.finalize()))
-        if let key = config.versionKey, version == nil {
+        if config.versionKey != nil, version == nil {
             for candidate in versionCandidates.sorted(by: { ($0.rank, $0.path) < ($1.rank, $1.path) }) {
-                let bytes = try repository.blob(candidate.id).bytes
-                if let value = Self.lookup([key], in: bytes, path: candidate.path)[0] {
+                let key = BlobKey(rule: -1, id: candidate.id, format: StructuredFormat(path: candidate.path))
+                let value: String?
+                if let known = versions[key] {
+                    value = known
+                } else {
+                    value = Workspace.lookup(versionKeyPath, in: try repository.blob(candidate.id).bytes, format: key.format)[0]
+                    versions[key] = value
+                }
+                if let value {
                     version = value
                     break
                 }
@@ -58,16 +140,4 @@ extension Workspace {
         }
         return UnitContent(contentID: String(digest.prefix(10)), version: version)
     }
-
-    /// The value at a configured key path in a YAML/JSON file, nil when absent or unreadable.
-    static func lookup(_ keys: [String], in bytes: [UInt8], path: String) -> [String?] {
-        let parsed = keys.map { try? KeyPath(parsing: $0) }
-        guard let format = StructuredFormat(path: path) else { return keys.map { _ in nil } }
-        let valid = parsed.compactMap { $0 }
-        guard let values = try? KeyRewriter.values(at: valid, in: bytes, format: format) else { return keys.map { _ in nil } }
-        var iterator = values.makeIterator()
-        return parsed.map { $0 == nil ? nil : (iterator.next() ?? nil) }
-    }
 }
-
-
