@@ -146,11 +146,7 @@ public struct AuditExportRow: Sendable, Hashable {
         environment = event.transition?.to
         action = event.action
         outcome = event.outcome
-        switch event.action {
-        case .promotionCreated, .promotionUpdated, .promotionChecked, .policyBypassed: kind = .promotion
-        case .rollbackCreated: kind = .rollback
-        case .autoRun, .merged: kind = nil
-        }
+        kind = Self.kind(of: event.action)
         commit = event.transition?.commit
         promotionID = event.transition?.promotionID
         eventID = event.id
@@ -160,6 +156,15 @@ public struct AuditExportRow: Sendable, Hashable {
         files = event.transition?.changedPaths ?? []
         approvals = (event.approvals ?? []).filter(\.counted).map(\.login)
         self.event = event.json
+    }
+
+    /// The commit kind an event row carries for `action`.
+    static func kind(of action: AuditAction) -> AuditCommitKind? {
+        switch action {
+        case .promotionCreated, .promotionUpdated, .promotionChecked, .policyBypassed: return .promotion
+        case .rollbackCreated: return .rollback
+        case .autoRun, .merged: return nil
+        }
     }
 
     /// A row for a trunk commit that changed `environment`.
@@ -241,11 +246,19 @@ public struct AuditExportFilter: Sendable, Hashable {
 
     /// True when `row` passes every filter that is set.
     public func matches(_ row: AuditExportRow) -> Bool {
-        if let since, row.time < since { return false }
-        if let until, row.time > until { return false }
-        if let environments, !environments.contains(row.environment ?? "") { return false }
+        matches(time: row.time, environment: row.environment, action: row.action?.rawValue, kind: row.kind?.rawValue)
+    }
+
+    /// True when no filter is set.
+    var keepsEverything: Bool { since == nil && until == nil && environments == nil && actions == nil }
+
+    /// True when a row with these values passes every filter that is set.
+    func matches(time: Date, environment: String?, action: String?, kind: String?) -> Bool {
+        if let since, time < since { return false }
+        if let until, time > until { return false }
+        if let environments, !environments.contains(environment ?? "") { return false }
         if let actions {
-            let names = [row.action?.rawValue, row.kind?.rawValue].compactMap { $0 }
+            let names = [action, kind].compactMap { $0 }
             if !names.contains(where: actions.contains) { return false }
         }
         return true

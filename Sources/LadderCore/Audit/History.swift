@@ -26,13 +26,19 @@ public struct AuditApprovalIndex: Sendable {
     /// Adds the counted approvals of a `promotion.checked` event.
     public mutating func record(_ event: AuditEvent) {
         guard event.action == .promotionChecked, let transition = event.transition else { return }
-        let logins = (event.approvals ?? []).filter(\.counted).map(\.login)
+        record(
+            logins: (event.approvals ?? []).filter(\.counted).map(\.login), commit: transition.commit,
+            promotionID: transition.promotionID, environment: transition.to)
+    }
+
+    /// Adds the counted approvals `logins` of a `promotion.checked` event with these transition fields.
+    mutating func record(logins: [String], commit: String?, promotionID: String?, environment: String) {
         guard !logins.isEmpty else { return }
-        if let commit = transition.commit?.lowercased() {
-            Self.add(logins, to: &byCommit, key: commit, environment: transition.to)
+        if let commit = commit?.lowercased() {
+            Self.add(logins, to: &byCommit, key: commit, environment: environment)
         }
-        if let promotion = transition.promotionID {
-            Self.add(logins, to: &byPromotion, key: promotion, environment: transition.to)
+        if let promotion = promotionID {
+            Self.add(logins, to: &byPromotion, key: promotion, environment: environment)
         }
     }
 
