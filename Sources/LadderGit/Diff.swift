@@ -178,26 +178,35 @@ extension Repository {
     /// The blob paths that differ between two trees, found by walking both trees in step and
     /// descending only into subtrees whose ids differ. No rename or type-change detection: this is
     /// the cheap "which files changed" question asked once per commit of a long history.
-    public func changedPaths(_ old: ObjectID?, _ new: ObjectID?, prefix: String = "") throws(GitError) -> [ChangedPath] {
+    ///
+    /// With `retaining`, the trees read stay parsed for the next step of a walk (see
+    /// ``TreeRetainer``), so that a walk comparing each commit with its parent reads each tree once.
+    public func changedPaths(
+        _ old: ObjectID?, _ new: ObjectID?, prefix: String = "", retaining retainer: TreeRetainer? = nil
+    ) throws(GitError) -> [ChangedPath] {
         var result: [ChangedPath] = []
-        try compareTrees(old, new, prefix: prefix, into: &result)
+        try compareTrees(old, new, prefix: prefix, retainer: retainer, into: &result)
         return result
     }
 
-    private func lookupTree(_ id: ObjectID?) throws(GitError) -> OpaquePointer? {
+    private func lookupTree(_ id: ObjectID?, retainer: TreeRetainer?) throws(GitError) -> OpaquePointer? {
         guard let id else { return nil }
+        if let tree = retainer?.take(id) { return tree }
         var oid = id.oid
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, pointer, &oid), "read tree \(id.short)")
+        retainer?.keep(id, tree!)
         return tree
     }
 
-    private func compareTrees(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into result: inout [ChangedPath]) throws(GitError) {
+    private func compareTrees(
+        _ old: ObjectID?, _ new: ObjectID?, prefix: String, retainer: TreeRetainer?, into result: inout [ChangedPath]
+    ) throws(GitError) {
         if old == new { return }
-        let oldTree = try lookupTree(old)
-        defer { git_tree_free(oldTree) }
-        let newTree = try lookupTree(new)
-        defer { git_tree_free(newTree) }
+        let oldTree = try lookupTree(old, retainer: retainer)
+        defer { if retainer == nil { git_tree_free(oldTree) } }
+        let newTree = try lookupTree(new, retainer: retainer)
+        defer { if retainer == nil { git_tree_free(newTree) } }
         let oldCount = oldTree.map { git_tree_entrycount($0) } ?? 0
         let newCount = newTree.map { git_tree_entrycount($0) } ?? 0
         var i = 0
@@ -210,7 +219,7 @@ extension Repository {
         func emit(_ entry: OpaquePointer, old: Bool) throws(GitError) {
             let id = ObjectID(git_tree_entry_id(entry)!)
             if isTree(entry) {
-                try compareTrees(old ? id : nil, old ? nil : id, prefix: name(entry), into: &result)
+                try compareTrees(old ? id : nil, old ? nil : id, prefix: name(entry), retainer: retainer, into: &result)
             } else {
                 result.append(ChangedPath(path: name(entry), oldID: old ? id : nil, newID: old ? nil : id))
             }
@@ -241,7 +250,7 @@ extension Repository {
                 let bID = ObjectID(git_tree_entry_id(b)!)
                 if aID != bID || git_tree_entry_filemode_raw(a).rawValue != git_tree_entry_filemode_raw(b).rawValue {
                     switch (isTree(a), isTree(b)) {
-                    case (true, true): try compareTrees(aID, bID, prefix: name(a), into: &result)
+                    case (true, true): try compareTrees(aID, bID, prefix: name(a), retainer: retainer, into: &result)
                     case (false, false): result.append(ChangedPath(path: name(a), oldID: aID, newID: bID))
                     default:
                         try emit(a, old: true)
@@ -252,5 +261,40 @@ extension Repository {
                 j += 1
             }
         }
+    }
+}
+
+/// Keeps the trees that ``Repository/changedPaths(_:_:prefix:retaining:)`` reads parsed for one
+/// more step of a walk (call ``advance()`` after each commit). libgit2's object cache skips trees over 4 KiB, so a history walk comparing each
+/// commit's environment trees (thousands of entries) with its parent's would otherwise read and
+/// parse every such tree twice. Not thread-safe, like ``Repository``.
+public final class TreeRetainer {
+    private var current: [ObjectID: OpaquePointer] = [:]
+    private var previous: [ObjectID: OpaquePointer] = [:]
+
+    public init() {}
+
+    deinit {
+        for tree in current.values { git_tree_free(tree) }
+        for tree in previous.values { git_tree_free(tree) }
+    }
+
+    /// A kept tree, now kept for the current call too.
+    func take(_ id: ObjectID) -> OpaquePointer? {
+        if let tree = current[id] { return tree }
+        guard let tree = previous.removeValue(forKey: id) else { return nil }
+        current[id] = tree
+        return tree
+    }
+
+    func keep(_ id: ObjectID, _ tree: OpaquePointer) {
+        current[id] = tree
+    }
+
+    /// Ends a step: trees read in the previous step and not used in this one are freed.
+    public func advance() {
+        for tree in previous.values { git_tree_free(tree) }
+        previous = current
+        current = [:]
     }
 }

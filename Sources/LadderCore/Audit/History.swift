@@ -95,6 +95,9 @@ public struct AuditHistory {
         let environments = workspace.config.environments
         var previousCommit: ObjectID?
         var previousTrees: [ObjectID?] = []
+        // Environment trees hold every unit: too large for libgit2's cache, so keep the
+        // previous commit's parsed for the next comparison.
+        let retainer = TreeRetainer()
 
         func environmentTrees(ofTree tree: ObjectID) throws -> [ObjectID?] {
             try environments.map { environment in
@@ -128,7 +131,8 @@ public struct AuditHistory {
             let parents = commit.parentIDs.map(\.hex)
 
             for (index, environment) in environments.enumerated() where trees[index] != parentTrees[index] {
-                let files = try repository.changedPaths(parentTrees[index], trees[index]).map { environment.path + "/" + $0.path }.sorted()
+                let files = try repository.changedPaths(parentTrees[index], trees[index], retaining: retainer)
+                    .map { environment.path + "/" + $0.path }.sorted()
                 let recorded = approvals.approvals(
                     environment: environment.name, commit: id.hex, parents: parents, promotionIDs: promotionIDs)
                 try visit(
@@ -140,6 +144,7 @@ public struct AuditHistory {
                         approvalEvidence: AuditApprovalEvidence.evaluate(
                             protected: requiresApprovals(environment.name), recordedApprovals: recorded)))
             }
+            retainer.advance()
             return true
         }
     }
