@@ -238,7 +238,10 @@ extension Repository {
                 continue
             }
             // Trees sort as if their names ended in "/", which git_tree_entry_cmp accounts for.
-            let order = git_tree_entry_cmp(a, b)
+            // Most entries of two versions of a large tree pair up by name: equal names of the
+            // same kind compare equal without it.
+            let order = isTree(a) == isTree(b) && strcmp(git_tree_entry_name(a), git_tree_entry_name(b)) == 0
+                ? 0 : git_tree_entry_cmp(a, b)
             if order < 0 {
                 try emit(a, old: true)
                 i += 1
@@ -264,37 +267,43 @@ extension Repository {
     }
 }
 
-/// Keeps the trees that ``Repository/changedPaths(_:_:prefix:retaining:)`` reads parsed for one
-/// more step of a walk (call ``advance()`` after each commit). libgit2's object cache skips trees over 4 KiB, so a history walk comparing each
-/// commit's environment trees (thousands of entries) with its parent's would otherwise read and
-/// parse every such tree twice. Not thread-safe, like ``Repository``.
+/// Keeps the trees that ``Repository/changedPaths(_:_:prefix:retaining:)`` reads parsed for the
+/// next steps of a walk (call ``advance()`` after each commit). libgit2's object cache skips
+/// trees over 4 KiB, so a history walk comparing each commit's environment trees (thousands of
+/// entries) with its parent's would otherwise read and parse every such tree twice; and a tree
+/// may wait several commits (changes to other environments) before it is compared again. Trees
+/// unused for ``depth`` steps are freed. Not thread-safe, like ``Repository``.
 public final class TreeRetainer {
-    private var current: [ObjectID: OpaquePointer] = [:]
-    private var previous: [ObjectID: OpaquePointer] = [:]
+    private var trees: [ObjectID: (tree: OpaquePointer, step: Int)] = [:]
+    private var step = 0
+    public let depth: Int
 
-    public init() {}
-
-    deinit {
-        for tree in current.values { git_tree_free(tree) }
-        for tree in previous.values { git_tree_free(tree) }
+    public init(depth: Int = 16) {
+        self.depth = depth
     }
 
-    /// A kept tree, now kept for the current call too.
+    deinit {
+        for entry in trees.values { git_tree_free(entry.tree) }
+    }
+
+    /// A kept tree, marked as used in this step.
     func take(_ id: ObjectID) -> OpaquePointer? {
-        if let tree = current[id] { return tree }
-        guard let tree = previous.removeValue(forKey: id) else { return nil }
-        current[id] = tree
+        guard let tree = trees[id]?.tree else { return nil }
+        trees[id] = (tree, step)
         return tree
     }
 
     func keep(_ id: ObjectID, _ tree: OpaquePointer) {
-        current[id] = tree
+        trees[id] = (tree, step)
     }
 
-    /// Ends a step: trees read in the previous step and not used in this one are freed.
+    /// Ends a step: trees unused for ``depth`` steps are freed.
     public func advance() {
-        for tree in previous.values { git_tree_free(tree) }
-        previous = current
-        current = [:]
+        step += 1
+        let oldest = step - depth
+        for (id, entry) in trees where entry.step < oldest {
+            git_tree_free(entry.tree)
+            trees[id] = nil
+        }
     }
 }

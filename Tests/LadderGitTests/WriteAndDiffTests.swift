@@ -75,16 +75,16 @@ import Testing
             try fixture.commit(files, "step \(step)")
             trees.append(try #require(try repository.entry(atPath: "env", inTree: try repository.resolveTree("HEAD"))).id)
         }
-        let retainer = TreeRetainer()
+        let retainer = TreeRetainer(depth: 2)
         for (old, new) in zip([nil] + trees, trees + [nil]) {
             let plain = try repository.changedPaths(old, new)
             #expect(try repository.changedPaths(old, new, retaining: retainer) == plain)
-            // Asked twice in one step, and again after the step ended.
+            // Asked twice in one step, again after the step ended, and after the trees expired.
             #expect(try repository.changedPaths(old, new, retaining: retainer) == plain)
             retainer.advance()
             #expect(try repository.changedPaths(old, new, retaining: retainer) == plain)
-            retainer.advance()
-            retainer.advance()
+            for _ in 0..<3 { retainer.advance() }
+            #expect(try repository.changedPaths(old, new, retaining: retainer) == plain)
         }
     }
 
