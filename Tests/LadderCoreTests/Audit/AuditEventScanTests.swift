@@ -262,3 +262,24 @@ import Testing
         #expect(AuditTime.format(Date(timeIntervalSince1970: -62_167_219_200)) == "0000-01-01T00:00:00Z")
     }
 }
+
+@Suite struct PullRequestNumberBytesTests {
+    /// The byte rules for plain ASCII messages decide exactly as the character rules.
+    @Test func byteRulesAgreeWithCharacterRules() {
+        var generator = SeededGenerator(seed: 11)
+        let pieces = [
+            "Merge pull request #", "See merge request ", "(#", ")", "12", "0", "1234567890", " from ", "acme/x", "!",
+            "group/sub", " ", "\t", "\n", "\n\n", "promote(prod): api", "#", "(", "x", "\r\n", "é", "\u{2028}", "\u{A0}",
+        ]
+        var messages = [
+            "Merge pull request #123 from acme/x\n\nbody", "promote(prod): a (#456)", "a (#12)  \n", "See merge request g/p!45",
+            "Merge pull request #12 from  x", "Merge pull request #1234567890 from a/b", "x (#)", ")", "", "(#1)", " (#7) ",
+        ]
+        for _ in 0..<4_000 {
+            messages.append((0..<Int.random(in: 1...7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for message in messages {
+            #expect(PullRequestNumber.extract(from: message) == PullRequestNumber.extractUnicode(from: message), "\(message.debugDescription)")
+        }
+    }
+}
