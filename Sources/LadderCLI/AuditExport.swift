@@ -118,7 +118,7 @@ extension LadderCommand {
                 console.info(
                     "exported \(result.rowCount) rows (\(result.eventRows) events, \(result.commitRows) commits) to \(output); digest \(output).sha256")
             } else {
-                let stream = AuditExportOutput(descriptor: STDOUT_FILENO, path: "stdout")
+                let stream = AuditExportOutput(descriptor: STDOUT_FILENO, path: "stdout", digest: false)
                 _ = try exporter.write(to: stream)
             }
         }

@@ -279,29 +279,38 @@ extension Repository {
     /// The blob paths that differ between two trees, found by walking both trees in step and
     /// descending only into subtrees whose ids differ. No rename or type-change detection: this is
     /// the cheap "which files changed" question asked once per commit of a long history.
-    public func changedPaths(_ old: ObjectID?, _ new: ObjectID?, prefix: String = "") throws(GitError) -> [ChangedPath] {
+    ///
+    /// With `retaining`, the trees read stay parsed for the next step of a walk (see
+    /// ``TreeRetainer``), so that a walk comparing each commit with its parent reads each tree once.
+    public func changedPaths(
+        _ old: ObjectID?, _ new: ObjectID?, prefix: String = "", retaining retainer: TreeRetainer? = nil
+    ) throws(GitError) -> [ChangedPath] {
         var entries: [ChangedEntry] = []
-        try compareTrees(old, new, prefix: prefix, into: &entries)
+        try compareTrees(old, new, prefix: prefix, retainer: retainer, into: &entries)
         return entries.map { ChangedPath(path: $0.path, oldID: $0.oldID, newID: $0.newID) }
     }
 
-    fileprivate func lookupTree(_ id: ObjectID?) throws(GitError) -> OpaquePointer? {
+    fileprivate func lookupTree(_ id: ObjectID?, retainer: TreeRetainer? = nil) throws(GitError) -> OpaquePointer? {
         guard let id else { return nil }
+        if let tree = retainer?.take(id) { return tree }
         var oid = id.oid
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, pointer, &oid), "read tree \(id.short)")
+        retainer?.keep(id, tree!)
         return tree
     }
 
     /// Walks both trees in step (git's entry order, in which a tree sorts as if its name ended
     /// in "/", so the output is in full-path byte order) and appends every differing non-tree
     /// entry, opening only subtrees whose ids differ.
-    fileprivate func compareTrees(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into result: inout [ChangedEntry]) throws(GitError) {
+    fileprivate func compareTrees(
+        _ old: ObjectID?, _ new: ObjectID?, prefix: String, retainer: TreeRetainer? = nil, into result: inout [ChangedEntry]
+    ) throws(GitError) {
         if old == new { return }
-        let oldTree = try lookupTree(old)
-        defer { git_tree_free(oldTree) }
-        let newTree = try lookupTree(new)
-        defer { git_tree_free(newTree) }
+        let oldTree = try lookupTree(old, retainer: retainer)
+        defer { if retainer == nil { git_tree_free(oldTree) } }
+        let newTree = try lookupTree(new, retainer: retainer)
+        defer { if retainer == nil { git_tree_free(newTree) } }
         let oldCount = oldTree.map { git_tree_entrycount($0) } ?? 0
         let newCount = newTree.map { git_tree_entrycount($0) } ?? 0
         var i = 0
@@ -315,7 +324,7 @@ extension Repository {
         func emit(_ entry: OpaquePointer, old: Bool) throws(GitError) {
             let id = ObjectID(git_tree_entry_id(entry)!)
             if isTree(entry) {
-                try compareTrees(old ? id : nil, old ? nil : id, prefix: name(entry), into: &result)
+                try compareTrees(old ? id : nil, old ? nil : id, prefix: name(entry), retainer: retainer, into: &result)
             } else if old {
                 result.append(ChangedEntry(path: name(entry), oldID: id, newID: nil, oldMode: mode(entry), newMode: nil))
             } else {
@@ -335,7 +344,10 @@ extension Repository {
                 i += 1
                 continue
             }
-            let order = git_tree_entry_cmp(a, b)
+            // Most entries of two versions of a large tree pair up by name: equal names of the
+            // same kind compare equal without it.
+            let order = isTree(a) == isTree(b) && strcmp(git_tree_entry_name(a), git_tree_entry_name(b)) == 0
+                ? 0 : git_tree_entry_cmp(a, b)
             if order < 0 {
                 try emit(a, old: true)
                 i += 1
@@ -349,7 +361,7 @@ extension Repository {
                 let bMode = mode(b)
                 if aID != bID || aMode != bMode {
                     switch (isTree(a), isTree(b)) {
-                    case (true, true): try compareTrees(aID, bID, prefix: name(a), into: &result)
+                    case (true, true): try compareTrees(aID, bID, prefix: name(a), retainer: retainer, into: &result)
                     case (false, false): result.append(ChangedEntry(path: name(a), oldID: aID, newID: bID, oldMode: aMode, newMode: bMode))
                     default:
                         try emit(a, old: true)
@@ -359,6 +371,47 @@ extension Repository {
                 i += 1
                 j += 1
             }
+        }
+    }
+}
+
+/// Keeps the trees that ``Repository/changedPaths(_:_:prefix:retaining:)`` reads parsed for the
+/// next steps of a walk (call ``advance()`` after each commit). libgit2's object cache skips
+/// trees over 4 KiB, so a history walk comparing each commit's environment trees (thousands of
+/// entries) with its parent's would otherwise read and parse every such tree twice; and a tree
+/// may wait several commits (changes to other environments) before it is compared again. Trees
+/// unused for ``depth`` steps are freed. Not thread-safe, like ``Repository``.
+public final class TreeRetainer {
+    private var trees: [ObjectID: (tree: OpaquePointer, step: Int)] = [:]
+    private var step = 0
+    public let depth: Int
+
+    public init(depth: Int = 16) {
+        self.depth = depth
+    }
+
+    deinit {
+        for entry in trees.values { git_tree_free(entry.tree) }
+    }
+
+    /// A kept tree, marked as used in this step.
+    func take(_ id: ObjectID) -> OpaquePointer? {
+        guard let tree = trees[id]?.tree else { return nil }
+        trees[id] = (tree, step)
+        return tree
+    }
+
+    func keep(_ id: ObjectID, _ tree: OpaquePointer) {
+        trees[id] = (tree, step)
+    }
+
+    /// Ends a step: trees unused for ``depth`` steps are freed.
+    public func advance() {
+        step += 1
+        let oldest = step - depth
+        for (id, entry) in trees where entry.step < oldest {
+            git_tree_free(entry.tree)
+            trees[id] = nil
         }
     }
 }

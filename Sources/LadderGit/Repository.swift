@@ -4,6 +4,8 @@ import Foundation
 /// An open git repository. Not thread-safe: use one instance per thread.
 public final class Repository {
     let pointer: OpaquePointer
+    /// Opened on first use by raw object reads.
+    var cachedObjectDatabase: ObjectDatabase?
 
     private init(pointer: OpaquePointer) {
         self.pointer = pointer

@@ -64,6 +64,30 @@ import Testing
         #expect(try repository.changedPaths(nil, a).count == 101)
     }
 
+    @Test func retainedTreesGiveTheSameChanges() throws {
+        let fixture = try FixtureRepository()
+        let repository = try Repository.open(at: fixture.path)
+        var trees: [ObjectID] = []
+        for step in 0..<6 {
+            var files: [String: String?] = [:]
+            for unit in 0..<12 { files["env/u\(unit)/values.yaml"] = "v: \(unit % (step + 2))\n" }
+            files["env/u\(step)/extra.yaml"] = step % 2 == 0 ? "x\n" : nil
+            try fixture.commit(files, "step \(step)")
+            trees.append(try #require(try repository.entry(atPath: "env", inTree: try repository.resolveTree("HEAD"))).id)
+        }
+        let retainer = TreeRetainer(depth: 2)
+        for (old, new) in zip([nil] + trees, trees + [nil]) {
+            let plain = try repository.changedPaths(old, new)
+            #expect(try repository.changedPaths(old, new, retaining: retainer) == plain)
+            // Asked twice in one step, again after the step ended, and after the trees expired.
+            #expect(try repository.changedPaths(old, new, retaining: retainer) == plain)
+            retainer.advance()
+            #expect(try repository.changedPaths(old, new, retaining: retainer) == plain)
+            for _ in 0..<3 { retainer.advance() }
+            #expect(try repository.changedPaths(old, new, retaining: retainer) == plain)
+        }
+    }
+
     @Test func reportsTypeChanges() throws {
         let fixture = try FixtureRepository()
         try fixture.commit(["a/run.sh": "echo\n", "a/link": "target\n", "b/run.sh": "echo\n"], "one")

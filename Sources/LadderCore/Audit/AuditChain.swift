@@ -205,58 +205,110 @@ public enum AuditChainVerifier {
     /// the event after it, whose link no longer matches.
     public static func verify(_ entries: [AuditChainEntry]) -> AuditChainReport {
         var report = AuditChainReport(nodes: [], firstBreak: nil)
-        var nodeByKey: [String: AuditChainNode] = [:]
-        var seqByID: [String: Int64] = [:]
+        var links = AuditChainLinks<String>()
         for (index, entry) in entries.enumerated() {
             func fail(_ kind: AuditChainBreak.Kind, seq: Int64?, id: String?) -> AuditChainReport {
                 report.firstBreak = AuditChainBreak(index: index, key: entry.key, seq: seq, id: id, kind: kind)
                 return report
             }
             let event: AuditEvent
-            do {
-                event = try AuditEvent.parse(commitMessage: entry.message)
-            } catch {
-                let loose = try? JSONValue.parse(entry.message)
-                let kind: AuditChainBreak.Kind =
-                    error == .notCanonical ? .notCanonical : .unparsable(error.errorDescription ?? "invalid event")
-                return fail(kind, seq: loose?["seq"]?.intValue, id: loose?["id"]?.stringValue)
+            switch readEvent(entry.message) {
+            case .success(let read): event = read
+            case .failure(let failure): return fail(failure.kind, seq: failure.seq, id: failure.id)
             }
-            let seq = event.seq
-            let id = event.id
-            let computed = event.computedHash
-            guard computed == event.hash else {
-                return fail(.hashMismatch(recorded: event.hash, computed: computed), seq: seq, id: id)
+            if let kind = links.add(AuditChainLink(event), key: entry.key, parents: entry.parents) {
+                return fail(kind, seq: event.seq, id: event.id)
             }
-            var parents: [AuditChainNode] = []
-            for key in entry.parents {
-                guard let parent = nodeByKey[key] else { return fail(.unknownParent(key), seq: seq, id: id) }
-                parents.append(parent)
-            }
-            let expectedPrev = parents.first?.event.hash ?? AuditEvent.genesisHash
-            guard event.prevHash == expectedPrev else {
-                return fail(.prevHashMismatch(recorded: event.prevHash, expected: expectedPrev), seq: seq, id: id)
-            }
-            if parents.count >= 2 {
-                guard event.action == .merged else {
-                    return fail(.mergeMismatch("\(parents.count) parents on a \(event.action.rawValue) event"), seq: seq, id: id)
-                }
-                let expected = parents.dropFirst().map(\.event.hash)
-                guard event.mergedHashes == expected else {
-                    return fail(
-                        .mergeMismatch("merged_hashes do not match the parents \(expected.joined(separator: ", "))"),
-                        seq: seq, id: id)
-                }
-            } else if event.action == .merged {
-                return fail(.mergeMismatch("audit.merged event with \(parents.count) parent(s)"), seq: seq, id: id)
-            }
-            let expectedSeq = (parents.map(\.event.seq).max() ?? 0) + 1
-            guard seq == expectedSeq else { return fail(.seqMismatch(recorded: seq, expected: expectedSeq), seq: seq, id: id) }
-            if let firstSeq = seqByID[id] { return fail(.duplicateID(firstSeq: firstSeq), seq: seq, id: id) }
-            seqByID[id] = seq
-            let node = AuditChainNode(key: entry.key, parents: entry.parents, event: event)
-            nodeByKey[entry.key] = node
-            report.nodes.append(node)
+            report.nodes.append(AuditChainNode(key: entry.key, parents: entry.parents, event: event))
         }
         return report
+    }
+
+    /// Why a stored message is not a sealed event, with its seq and id when they could be read.
+    struct EventFailure: Error {
+        var kind: AuditChainBreak.Kind
+        var seq: Int64?
+        var id: String?
+    }
+
+    /// The first checks of each entry: the message parses, is canonical and its hash matches
+    /// its content.
+    static func readEvent(_ message: String) -> Result<AuditEvent, EventFailure> {
+        let event: AuditEvent
+        do {
+            event = try AuditEvent.parse(commitMessage: message)
+        } catch {
+            let loose = try? JSONValue.parse(message)
+            let kind: AuditChainBreak.Kind =
+                error == .notCanonical ? .notCanonical : .unparsable(error.errorDescription ?? "invalid event")
+            return .failure(EventFailure(kind: kind, seq: loose?["seq"]?.intValue, id: loose?["id"]?.stringValue))
+        }
+        let computed = event.computedHash
+        guard computed == event.hash else {
+            return .failure(EventFailure(kind: .hashMismatch(recorded: event.hash, computed: computed), seq: event.seq, id: event.id))
+        }
+        return .success(event)
+    }
+}
+
+/// What the link checks need from an event that parsed and whose hash matched.
+struct AuditChainLink {
+    var seq: Int64
+    var id: String
+    var hash: String
+    var prevHash: String
+    var action: AuditAction
+    var mergedHashes: [String]?
+
+    init(seq: Int64, id: String, hash: String, prevHash: String, action: AuditAction, mergedHashes: [String]?) {
+        self.seq = seq
+        self.id = id
+        self.hash = hash
+        self.prevHash = prevHash
+        self.action = action
+        self.mergedHashes = mergedHashes
+    }
+
+    init(_ event: AuditEvent) {
+        self.init(
+            seq: event.seq, id: event.id, hash: event.hash, prevHash: event.prevHash, action: event.action,
+            mergedHashes: event.mergedHashes)
+    }
+}
+
+/// The checks between events, entry by entry, parents first: `prev_hash` (and `merged_hashes`)
+/// against the parents' hashes, a root's `prev_hash` being ``AuditEvent/genesisHash``; `seq`
+/// after the parents'; ids never reused. `Key` is the storage key of an entry.
+struct AuditChainLinks<Key: Hashable> {
+    private var linkByKey: [Key: (hash: String, seq: Int64)] = [:]
+    private var seqByID: [String: Int64] = [:]
+
+    /// Checks `link` stored at `key` with `parents`, and records it when it holds; returns the
+    /// reason it does not.
+    mutating func add(_ link: AuditChainLink, key: Key, parents: [Key]) -> AuditChainBreak.Kind? {
+        var parentLinks: [(hash: String, seq: Int64)] = []
+        for parentKey in parents {
+            guard let parent = linkByKey[parentKey] else { return .unknownParent("\(parentKey)") }
+            parentLinks.append(parent)
+        }
+        let expectedPrev = parentLinks.first?.hash ?? AuditEvent.genesisHash
+        guard link.prevHash == expectedPrev else { return .prevHashMismatch(recorded: link.prevHash, expected: expectedPrev) }
+        if parentLinks.count >= 2 {
+            guard link.action == .merged else {
+                return .mergeMismatch("\(parentLinks.count) parents on a \(link.action.rawValue) event")
+            }
+            let expected = parentLinks.dropFirst().map(\.hash)
+            guard link.mergedHashes == expected else {
+                return .mergeMismatch("merged_hashes do not match the parents \(expected.joined(separator: ", "))")
+            }
+        } else if link.action == .merged {
+            return .mergeMismatch("audit.merged event with \(parentLinks.count) parent(s)")
+        }
+        let expectedSeq = (parentLinks.map(\.seq).max() ?? 0) + 1
+        guard link.seq == expectedSeq else { return .seqMismatch(recorded: link.seq, expected: expectedSeq) }
+        if let firstSeq = seqByID[link.id] { return .duplicateID(firstSeq: firstSeq) }
+        seqByID[link.id] = link.seq
+        linkByKey[key] = (link.hash, link.seq)
+        return nil
     }
 }

@@ -58,6 +58,77 @@ public enum PullRequestNumber {
     /// GitLab merge commits (a line `See merge request group/sub/project!45`), and squash
     /// merges whose subject ends in `(#123)`.
     public static func extract(from message: String) -> Int? {
+        // Every form needs one of these ASCII runs in the bytes (no other characters are
+        // canonically equivalent to theirs), and most commit messages have none: skip the
+        // line splitting for them.
+        guard containsAny(message, ["Merge pull request #", "See merge request ", "(#"]) else { return nil }
+        var message = message
+        if let number = message.withUTF8({ extractASCII($0) }) { return number }
+        return extractUnicode(from: message)
+    }
+
+    /// The same rules on the bytes of a message that is plain ASCII without CR, vertical tab or
+    /// form feed: there, lines end only at LF and trimming removes only spaces and tabs, so
+    /// bytes decide exactly as characters do. nil (`.some(nil)`) when no number is found;
+    /// `nil` when the message is not such text and the character rules must decide.
+    static func extractASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Int?? {
+        for byte in bytes where byte >= 0x80 || byte == 0x0D || byte == 0x0B || byte == 0x0C { return nil }
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+        func number(_ range: Range<Int>) -> Int? {
+            guard (1...9).contains(range.count), range.allSatisfy({ isDigit(bytes[$0]) }) else { return nil }
+            return range.reduce(0) { $0 * 10 + Int(bytes[$1] - 0x30) }
+        }
+        func hasPrefix(_ range: Range<Int>, _ prefix: StaticString) -> Bool {
+            range.count >= prefix.utf8CodeUnitCount
+                && memcmp(bytes.baseAddress! + range.lowerBound, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
+        }
+        var lines: [Range<Int>] = []
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x0A {
+            var lower = start
+            var upper = index
+            while lower < upper && isBlank(bytes[lower]) { lower += 1 }
+            while upper > lower && isBlank(bytes[upper - 1]) { upper -= 1 }
+            lines.append(lower..<upper)
+            start = index + 1
+        }
+        let subject = lines.first { !$0.isEmpty } ?? 0..<0
+        let mergePrefix: StaticString = "Merge pull request #"
+        if hasPrefix(subject, mergePrefix) {
+            let rest = (subject.lowerBound + mergePrefix.utf8CodeUnitCount)..<subject.upperBound
+            var end = rest.lowerBound
+            while end < rest.upperBound && isDigit(bytes[end]) { end += 1 }
+            let after = end..<rest.upperBound
+            if let value = number(rest.lowerBound..<end), hasPrefix(after, " from "), after.count > 6,
+                !isBlank(bytes[after.lowerBound + 6])
+            {
+                return value
+            }
+        }
+        let gitLabPrefix: StaticString = "See merge request "
+        for line in lines.reversed() where hasPrefix(line, gitLabPrefix) {
+            let reference = (line.lowerBound + gitLabPrefix.utf8CodeUnitCount)..<line.upperBound
+            guard let bang = reference.last(where: { bytes[$0] == UInt8(ascii: "!") }) else { continue }
+            let project = reference.lowerBound..<bang
+            if !project.isEmpty, !project.contains(where: { isBlank(bytes[$0]) || bytes[$0] == UInt8(ascii: "!") }),
+                let value = number((bang + 1)..<reference.upperBound)
+            {
+                return value
+            }
+        }
+        if !subject.isEmpty, bytes[subject.upperBound - 1] == UInt8(ascii: ")"),
+            let open = stride(from: subject.upperBound - 2, through: subject.lowerBound, by: -1).first(where: {
+                bytes[$0] == UInt8(ascii: "(") && bytes[$0 + 1] == UInt8(ascii: "#")
+            }), let value = number((open + 2)..<(subject.upperBound - 1))
+        {
+            return value
+        }
+        return .some(nil)
+    }
+
+    /// The rules on characters, for any message.
+    static func extractUnicode(from message: String) -> Int? {
         // Plain scanning: this runs once per trunk commit of an export, where compiling regular
         // expressions per call dominated the cost.
         let lines = message.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
@@ -89,6 +160,25 @@ public enum PullRequestNumber {
             if (1...9).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return Int(digits) }
         }
         return nil
+    }
+
+    private static func containsAny(_ message: String, _ needles: [StaticString]) -> Bool {
+        var message = message
+        return message.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return needles.contains { needle in
+                let count = needle.utf8CodeUnitCount
+                var offset = 0
+                while offset + count <= bytes.count,
+                    let found = memchr(base + offset, Int32(needle.utf8Start[0]), bytes.count - offset - count + 1)
+                {
+                    let position = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                    if memcmp(base + position, needle.utf8Start, count) == 0 { return true }
+                    offset = position + 1
+                }
+                return false
+            }
+        }
     }
 }
 
@@ -146,11 +236,7 @@ public struct AuditExportRow: Sendable, Hashable {
         environment = event.transition?.to
         action = event.action
         outcome = event.outcome
-        switch event.action {
-        case .promotionCreated, .promotionUpdated, .promotionChecked, .policyBypassed: kind = .promotion
-        case .rollbackCreated: kind = .rollback
-        case .autoRun, .merged: kind = nil
-        }
+        kind = Self.kind(of: event.action)
         commit = event.transition?.commit
         promotionID = event.transition?.promotionID
         eventID = event.id
@@ -160,6 +246,15 @@ public struct AuditExportRow: Sendable, Hashable {
         files = event.transition?.changedPaths ?? []
         approvals = (event.approvals ?? []).filter(\.counted).map(\.login)
         self.event = event.json
+    }
+
+    /// The commit kind an event row carries for `action`.
+    static func kind(of action: AuditAction) -> AuditCommitKind? {
+        switch action {
+        case .promotionCreated, .promotionUpdated, .promotionChecked, .policyBypassed: return .promotion
+        case .rollbackCreated: return .rollback
+        case .autoRun, .merged: return nil
+        }
     }
 
     /// A row for a trunk commit that changed `environment`.
@@ -241,11 +336,19 @@ public struct AuditExportFilter: Sendable, Hashable {
 
     /// True when `row` passes every filter that is set.
     public func matches(_ row: AuditExportRow) -> Bool {
-        if let since, row.time < since { return false }
-        if let until, row.time > until { return false }
-        if let environments, !environments.contains(row.environment ?? "") { return false }
+        matches(time: row.time, environment: row.environment, action: row.action?.rawValue, kind: row.kind?.rawValue)
+    }
+
+    /// True when no filter is set.
+    var keepsEverything: Bool { since == nil && until == nil && environments == nil && actions == nil }
+
+    /// True when a row with these values passes every filter that is set.
+    func matches(time: Date, environment: String?, action: String?, kind: String?) -> Bool {
+        if let since, time < since { return false }
+        if let until, time > until { return false }
+        if let environments, !environments.contains(environment ?? "") { return false }
         if let actions {
-            let names = [row.action?.rawValue, row.kind?.rawValue].compactMap { $0 }
+            let names = [action, kind].compactMap { $0 }
             if !names.contains(where: actions.contains) { return false }
         }
         return true

@@ -5,25 +5,37 @@ import Foundation
 public final class AuditExportOutput {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
-    private var hasher = SHA256()
+    private var hasher: SHA256?
     private let path: String
     /// Bytes written so far.
     public private(set) var byteCount = 0
 
     /// Output to an open file descriptor (not closed by this object); `path` names it in errors.
-    public init(descriptor: Int32, path: String) {
+    /// `digest: false` skips hashing, for a stream whose ``sha256`` nobody reads.
+    public init(descriptor: Int32, path: String, digest: Bool = true) {
         self.descriptor = descriptor
         self.path = path
+        hasher = digest ? SHA256() : nil
         buffer.reserveCapacity(1 << 20)
     }
 
     public func write(_ text: String) throws {
         var text = text
-        text.withUTF8 { bytes in
-            buffer.append(contentsOf: bytes)
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
-            byteCount += bytes.count
+        try text.withUTF8 { bytes in try write(UnsafeRawBufferPointer(bytes)) }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try append { $0.append(contentsOf: bytes) }
+    }
+
+    /// Lets `body` append bytes to the buffer directly.
+    func append(_ body: (inout [UInt8]) -> Void) throws {
+        let start = buffer.count
+        body(&buffer)
+        if hasher != nil {
+            buffer.withUnsafeBytes { hasher!.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[start...])) }
         }
+        byteCount += buffer.count - start
         if buffer.count >= 1 << 20 { try flush() }
     }
 
@@ -40,9 +52,9 @@ public final class AuditExportOutput {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Lowercase hex SHA-256 of everything written.
+    /// Lowercase hex SHA-256 of everything written; empty for an output made with `digest: false`.
     public var sha256: String {
-        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        hasher.map { AuditHash.hexString(Array($0.finalize())) } ?? ""
     }
 }
 
@@ -53,9 +65,30 @@ public struct AuditExportResult: Sendable {
     public var eventRows: Int
     public var commitRows: Int
     /// The verified chain at export time (all events, not only the exported ones).
-    public var chain: AuditChainReport
+    public var chain: AuditChainSummary
     /// The digest written next to the file; nil when writing to a stream.
     public var digest: AuditDigest?
+}
+
+/// The size and tip of a verified chain.
+public struct AuditChainSummary: Sendable, Hashable {
+    public struct Tip: Sendable, Hashable {
+        public var hash: String
+        public var seq: Int64
+    }
+
+    public var eventCount: Int
+    /// The last event, parents first; nil for an empty log.
+    public var tip: Tip?
+
+    public init(eventCount: Int, tip: Tip?) {
+        self.eventCount = eventCount
+        self.tip = tip
+    }
+
+    init(_ report: AuditChainReport) {
+        self.init(eventCount: report.eventCount, tip: report.tip.map { Tip(hash: $0.hash, seq: $0.seq) })
+    }
 }
 
 /// `ladder audit export`: Ladder's events, then the rows derived from the trunk's history.
@@ -81,33 +114,74 @@ public struct AuditExporter {
 
     /// Streams the export to `output`.
     public func write(to output: AuditExportOutput) throws -> AuditExportResult {
-        let entries = try log.entries()
-        let chain = AuditChainVerifier.verify(entries)
-        if let firstBreak = chain.firstBreak { throw AuditLogError.broken(firstBreak) }
         let writer = AuditExportWriter(format: format)
-        var result = AuditExportResult(rowCount: 0, eventRows: 0, commitRows: 0, chain: chain, digest: nil)
-        try output.write(writer.header)
-        func emit(_ row: AuditExportRow) throws {
-            guard filter.matches(row) else { return }
-            try output.write(writer.row(row, index: result.rowCount))
+        var result = AuditExportResult(rowCount: 0, eventRows: 0, commitRows: 0, chain: AuditChainSummary(eventCount: 0, tip: nil), digest: nil)
+        var approvals = AuditApprovalIndex()
+        func counted(_ row: AuditExportRow.Record) {
             result.rowCount += 1
-            if row.record == .event { result.eventRows += 1 } else { result.commitRows += 1 }
+            if row == .event { result.eventRows += 1 } else { result.commitRows += 1 }
             if result.rowCount % 5000 == 0 { progress?(result.rowCount) }
         }
-        var approvals = AuditApprovalIndex()
-        for (index, node) in chain.nodes.enumerated() {
-            approvals.record(node.event)
-            let row = AuditExportRow(event: node.event)
+        func emit(_ row: AuditExportRow) throws {
+            guard filter.matches(row) else { return }
             if format == .jsonl {
-                // The stored message is the event's canonical JSON (the verifier checked it):
-                // splice it in rather than serialising the event again.
-                guard filter.matches(row) else { continue }
-                try output.write(JSONLinesRow.text(row, eventJSON: entries[index].message))
-                result.rowCount += 1
-                result.eventRows += 1
-                if result.rowCount % 5000 == 0 { progress?(result.rowCount) }
+                try output.append { JSONLinesRow.append(row, to: &$0) }
             } else {
-                try emit(row)
+                try output.write(writer.row(row, index: result.rowCount))
+            }
+            counted(row.record)
+        }
+
+        if let stored = try log.linearChain() {
+            let events = try AuditStoredEvents.verify(stored)
+            result.chain = events.summary
+            try output.write(writer.header)
+            try stored.bytes.withUnsafeBytes { raw in
+                for (index, event) in events.events.enumerated() {
+                    let message = UnsafeRawBufferPointer(rebasing: raw[stored.ranges[index]])
+                    switch event {
+                    case .scanned(let scan):
+                        scan.record(into: &approvals, in: message)
+                        if format == .jsonl {
+                            guard scan.matches(filter, in: message) else { continue }
+                            try output.append { JSONLinesRow.appendEvent(scan, message: message, to: &$0) }
+                            counted(.event)
+                        } else {
+                            // Verified above: the full parser reads it.
+                            try emit(AuditExportRow(event: try AuditEvent.parse(commitMessage: String(decoding: message, as: UTF8.self))))
+                        }
+                    case .parsed(let event, let text):
+                        approvals.record(event)
+                        let row = AuditExportRow(event: event)
+                        if format == .jsonl {
+                            guard filter.matches(row) else { continue }
+                            try output.write(JSONLinesRow.text(row, eventJSON: text))
+                            counted(.event)
+                        } else {
+                            try emit(row)
+                        }
+                    }
+                }
+            }
+        } else {
+            // A chain with joins: libgit2's topological walk orders it.
+            let entries = try log.entries()
+            let chain = AuditChainVerifier.verify(entries)
+            if let firstBreak = chain.firstBreak { throw AuditLogError.broken(firstBreak) }
+            result.chain = AuditChainSummary(chain)
+            try output.write(writer.header)
+            for (index, node) in chain.nodes.enumerated() {
+                approvals.record(node.event)
+                let row = AuditExportRow(event: node.event)
+                if format == .jsonl {
+                    // The stored message is the event's canonical JSON (the verifier checked it):
+                    // splice it in rather than serialising the event again.
+                    guard filter.matches(row) else { continue }
+                    try output.write(JSONLinesRow.text(row, eventJSON: entries[index].message))
+                    counted(.event)
+                } else {
+                    try emit(row)
+                }
             }
         }
         try history?.forEachRow(approvals: approvals, emit)
@@ -174,6 +248,27 @@ enum JSONLinesRow {
     /// Object keys in canonical order (all ASCII, so UTF-16 order is byte order).
     static let keys = (AuditExportRow.columns + ["event"]).sorted()
     static let columnIndex = Dictionary(uniqueKeysWithValues: AuditExportRow.columns.enumerated().map { ($1, $0) })
+
+    static let keyPrefixes: [[UInt8]] = keys.enumerated().map { offset, key in
+        Array(((offset == 0 ? "" : ",") + "\"" + key + "\":").utf8)
+    }
+    static let keyColumns: [Int?] = keys.map { columnIndex[$0] }
+
+    /// Appends the canonical JSON line of `row` (what ``AuditExportWriter`` writes for it) to
+    /// `output`, without building the row's JSON object.
+    static func append(_ row: AuditExportRow, to output: inout [UInt8]) {
+        let values = row.values
+        output.append(UInt8(ascii: "{"))
+        for (prefix, column) in zip(keyPrefixes, keyColumns) {
+            output.append(contentsOf: prefix)
+            if let column {
+                values[column].appendCanonical(to: &output)
+            } else {
+                (row.event ?? .null).appendCanonical(to: &output)
+            }
+        }
+        output.append(contentsOf: "}\n".utf8)
+    }
 
     /// The canonical JSON line of `row`, with `eventJSON` (canonical JSON, optionally followed
     /// by a newline) as the value of `event`.

@@ -11,9 +11,34 @@ public enum AuditTime {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(fromDays: days)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(year), Int(month), Int(day),
-            Int(secondOfDay / 3600), Int(secondOfDay / 60 % 60), Int(secondOfDay % 60))
+        guard (0...9999).contains(year) else {
+            return String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02dZ", Int(year), Int(month), Int(day),
+                Int(secondOfDay / 3600), Int(secondOfDay / 60 % 60), Int(secondOfDay % 60))
+        }
+        // Digits by hand: this runs three times per row of a long export.
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            func put(_ value: Int64, _ offset: Int, _ count: Int) {
+                var value = value
+                for position in stride(from: offset + count - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(0x30 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 0, 4)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, 5, 2)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, 8, 2)
+            buffer[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, 11, 2)
+            buffer[13] = UInt8(ascii: ":")
+            put(secondOfDay / 60 % 60, 14, 2)
+            buffer[16] = UInt8(ascii: ":")
+            put(secondOfDay % 60, 17, 2)
+            buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// Parses an RFC 3339 date-time (`T` or `t`, optional fraction, `Z` or a `±HH:MM` offset).

@@ -26,13 +26,19 @@ public struct AuditApprovalIndex: Sendable {
     /// Adds the counted approvals of a `promotion.checked` event.
     public mutating func record(_ event: AuditEvent) {
         guard event.action == .promotionChecked, let transition = event.transition else { return }
-        let logins = (event.approvals ?? []).filter(\.counted).map(\.login)
+        record(
+            logins: (event.approvals ?? []).filter(\.counted).map(\.login), commit: transition.commit,
+            promotionID: transition.promotionID, environment: transition.to)
+    }
+
+    /// Adds the counted approvals `logins` of a `promotion.checked` event with these transition fields.
+    mutating func record(logins: [String], commit: String?, promotionID: String?, environment: String) {
         guard !logins.isEmpty else { return }
-        if let commit = transition.commit?.lowercased() {
-            Self.add(logins, to: &byCommit, key: commit, environment: transition.to)
+        if let commit = commit?.lowercased() {
+            Self.add(logins, to: &byCommit, key: commit, environment: environment)
         }
-        if let promotion = transition.promotionID {
-            Self.add(logins, to: &byPromotion, key: promotion, environment: transition.to)
+        if let promotion = promotionID {
+            Self.add(logins, to: &byPromotion, key: promotion, environment: environment)
         }
     }
 
@@ -89,6 +95,9 @@ public struct AuditHistory {
         let environments = workspace.config.environments
         var previousCommit: ObjectID?
         var previousTrees: [ObjectID?] = []
+        // Environment trees hold every unit: too large for libgit2's cache, so keep the
+        // previous commit's parsed for the next comparison.
+        let retainer = TreeRetainer()
 
         func environmentTrees(ofTree tree: ObjectID) throws -> [ObjectID?] {
             try environments.map { environment in
@@ -122,7 +131,8 @@ public struct AuditHistory {
             let parents = commit.parentIDs.map(\.hex)
 
             for (index, environment) in environments.enumerated() where trees[index] != parentTrees[index] {
-                let files = try repository.changedPaths(parentTrees[index], trees[index]).map { environment.path + "/" + $0.path }.sorted()
+                let files = try repository.changedPaths(parentTrees[index], trees[index], retaining: retainer)
+                    .map { environment.path + "/" + $0.path }.sorted()
                 let recorded = approvals.approvals(
                     environment: environment.name, commit: id.hex, parents: parents, promotionIDs: promotionIDs)
                 try visit(
@@ -134,6 +144,7 @@ public struct AuditHistory {
                         approvalEvidence: AuditApprovalEvidence.evaluate(
                             protected: requiresApprovals(environment.name), recordedApprovals: recorded)))
             }
+            retainer.advance()
             return true
         }
     }

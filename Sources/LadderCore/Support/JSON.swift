@@ -390,6 +390,11 @@ extension JSONValue {
         return output
     }
 
+    /// Appends the canonical form to `output`.
+    func appendCanonical(to output: inout [UInt8]) {
+        write(to: &output, pretty: false, indent: 0)
+    }
+
     /// Human-friendly form with two-space indentation and sorted keys.
     public var pretty: String {
         var output: [UInt8] = []
