@@ -190,7 +190,9 @@ extension Workspace {
     public func lastPromotions(limit: Int) throws -> [StatusReport.LastPromotion] {
         var found: [String: StatusReport.LastPromotion] = [:]
         var visited = 0
-        let wanted = Set(config.environmentNames)
+        // Only environments some edge promotes into can have a last promotion; looking for the
+        // others (dev, the usual first rung) would walk the whole history limit in vain.
+        let wanted = Set(config.promotions.map(\.to))
         // Follow first parents one commit at a time: a revwalk, even in time order, reads the
         // whole history before it hands out the first commit, and only the newest few are needed.
         var next: ObjectID? = commitID
