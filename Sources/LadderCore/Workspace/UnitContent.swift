@@ -116,7 +116,7 @@ final class UnitContentReader {
                 hash("p \(path)\0\(found.joined(separator: "\0"))")
             } else {
                 hash("f \(path)\0\(entry.mode.rawValue)\0\(entry.id.hex)")
-                if StructuredFormat(path: path) != nil, !path.dropFirst(prefix.isEmpty ? 0 : prefix.count + 1).contains("/") {
+                if StructuredFormat(path: path) != nil, !path.utf8.dropFirst(prefix.isEmpty ? 0 : prefix.utf8.count + 1).contains(UInt8(ascii: "/")) {
                     versionCandidates.append((path.hasSuffix("values.yaml") ? 1 : 2, path, entry.id))
                 }
             }
