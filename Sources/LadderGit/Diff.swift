@@ -355,11 +355,14 @@ extension Repository {
                 try emit(b, old: false)
                 j += 1
             } else {
-                let aID = ObjectID(git_tree_entry_id(a)!)
-                let bID = ObjectID(git_tree_entry_id(b)!)
-                let aMode = mode(a)
-                let bMode = mode(b)
-                if aID != bID || aMode != bMode {
+                // Most pairs are equal: compare the raw ids and modes before building values.
+                if git_oid_cmp(git_tree_entry_id(a), git_tree_entry_id(b)) != 0
+                    || git_tree_entry_filemode_raw(a).rawValue != git_tree_entry_filemode_raw(b).rawValue
+                {
+                    let aID = ObjectID(git_tree_entry_id(a)!)
+                    let bID = ObjectID(git_tree_entry_id(b)!)
+                    let aMode = mode(a)
+                    let bMode = mode(b)
                     switch (isTree(a), isTree(b)) {
                     case (true, true): try compareTrees(aID, bID, prefix: name(a), retainer: retainer, into: &result)
                     case (false, false): result.append(ChangedEntry(path: name(a), oldID: aID, newID: bID, oldMode: aMode, newMode: bMode))

@@ -13,10 +13,6 @@ private let libgit2Initialised: Bool = {
     _ = ladder_git_enable_strict_object_creation(1)
     // Reads are not re-hashed, as with git; `git fsck` is the tool for checking object integrity.
     _ = ladder_git_enable_strict_hash_verification(0)
-    // Environment trees list every unit (40 bytes an entry: 40 KiB for 1,000 units) and are read
-    // again and again (one lookup per promoted unit, per diff, per status column); libgit2 caches
-    // only trees under 4 KiB by default. The cache's total size stays bounded (256 MiB default).
-    _ = ladder_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
     return true
 }()
 
