@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import LadderGit
+import Synchronization
 
 /// The stored messages of a linear audit chain (no joins), read with one object read per
 /// commit into one buffer: what export verifies and then copies from.
@@ -61,11 +63,12 @@ struct AuditStoredEvents {
         var result = AuditStoredEvents()
         result.events.reserveCapacity(chain.commits.count)
         var links = AuditChainLinks<ObjectID>()
+        let scans = scanned(chain)
         try chain.bytes.withUnsafeBytes { raw in
             for (index, commit) in chain.commits.enumerated() {
                 let message = UnsafeRawBufferPointer(rebasing: raw[chain.ranges[index]])
                 let link: AuditChainLink
-                if let scan = AuditEventScan(message), scan.hashMatches(in: message) {
+                if let scan = scans[index] {
                     func text(_ range: Range<Int>) -> String { AuditEventScan.string(range, in: message) }
                     link = AuditChainLink(
                         seq: scan.seq, id: text(scan.id), hash: text(scan.hash), prevHash: text(scan.prevHash),
@@ -88,6 +91,43 @@ struct AuditStoredEvents {
                 }
                 result.summary = AuditChainSummary(eventCount: index + 1, tip: .init(hash: link.hash, seq: link.seq))
             }
+        }
+        return result
+    }
+}
+
+extension AuditStoredEvents {
+    /// For each message, its scan when the fast scan accepts it and its stored hash matches
+    /// (nil: the full parser decides). The scans and SHA-256s are independent per event, so
+    /// they run on every core, each worker taking every n-th message; the link checks that
+    /// follow stay sequential, so verdicts and the first break reported do not change.
+    @available(macOS 15, *)
+    static func scanned(
+        _ chain: AuditStoredChain, workers: Int = ProcessInfo.processInfo.activeProcessorCount, parallelFrom: Int = 1_024
+    ) -> [AuditEventScan?] {
+        let count = chain.ranges.count
+        let ranges = chain.ranges
+        @Sendable func scan(_ index: Int, in raw: UnsafeRawBufferPointer) -> AuditEventScan? {
+            let message = UnsafeRawBufferPointer(rebasing: raw[ranges[index]])
+            guard let scan = AuditEventScan(message), scan.hashMatches(in: message) else { return nil }
+            return scan
+        }
+        guard workers > 1, count >= parallelFrom else {
+            return chain.bytes.withUnsafeBytes { raw in (0..<count).map { scan($0, in: raw) } }
+        }
+        let bytes = chain.bytes
+        let parts = Mutex<[[(Int, AuditEventScan?)]]>([])
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var part: [(Int, AuditEventScan?)] = []
+            part.reserveCapacity(count / workers + 1)
+            bytes.withUnsafeBytes { raw in
+                for index in stride(from: worker, to: count, by: workers) { part.append((index, scan(index, in: raw))) }
+            }
+            parts.withLock { $0.append(part) }
+        }
+        var result = [AuditEventScan?](repeating: nil, count: count)
+        for part in parts.withLock({ $0 }) {
+            for (index, scan) in part { result[index] = scan }
         }
         return result
     }

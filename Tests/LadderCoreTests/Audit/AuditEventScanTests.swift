@@ -207,6 +207,13 @@ import Testing
         for (name, tampered) in tamperings {
             try AuditStore.rewrite(fixture.path, messages: tampered)
             let expected = try #require(try log.verify().firstBreak, "\(name)")
+            // The scans made on several threads are the ones made on one.
+            if let stored = try log.linearChain() {
+                let one = AuditStoredEvents.scanned(stored, workers: 1)
+                let three = AuditStoredEvents.scanned(stored, workers: 3, parallelFrom: 1)
+                #expect(one.map { $0?.seq } == three.map { $0?.seq }, "\(name)")
+                #expect(one.map { $0?.hash } == three.map { $0?.hash }, "\(name)")
+            }
             do {
                 _ = try exported(log)
                 Issue.record("\(name): exported a broken chain")
