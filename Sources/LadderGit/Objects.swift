@@ -186,11 +186,26 @@ extension Repository {
     /// The entry at a slash-separated `path` inside tree `treeID`, or nil when nothing is there.
     /// An empty path names the tree itself.
     public func entry(atPath path: String, inTree treeID: ObjectID) throws(GitError) -> TreeEntry? {
-        if path.isEmpty { return TreeEntry(name: "", id: treeID, mode: .tree) }
+        try entries(atPaths: [path], inTree: treeID)[path] ?? nil
+    }
+
+    /// The entries at several paths inside one tree, which is read once (a tree of thousands of
+    /// entries costs far more to read than to search). Absent paths map to nil.
+    public func entries(atPaths paths: [String], inTree treeID: ObjectID) throws(GitError) -> [String: TreeEntry?] {
+        var result: [String: TreeEntry?] = [:]
+        guard !paths.isEmpty else { return result }
         var oid = treeID.oid
         var tree: OpaquePointer?
         try check(git_tree_lookup(&tree, pointer, &oid), "read tree \(treeID.short)")
         defer { git_tree_free(tree) }
+        for path in paths where result[path] == nil {
+            result[path] = .some(try entry(atPath: path, in: tree!, treeID: treeID))
+        }
+        return result
+    }
+
+    private func entry(atPath path: String, in tree: OpaquePointer, treeID: ObjectID) throws(GitError) -> TreeEntry? {
+        if path.isEmpty { return TreeEntry(name: "", id: treeID, mode: .tree) }
         var entry: OpaquePointer?
         let result = PathCoding.withCString(path) { git_tree_entry_bypath(&entry, tree, $0) }
         if result == GIT_ENOTFOUND.rawValue {

@@ -149,12 +149,8 @@ extension Workspace {
         let targetTree = try environmentTree(target, at: baseCommit)
         // The promoted units' trees, looked up by path: listing every unit of both environments
         // would make the cost follow the size of the repository instead of the change.
-        var sourceUnits: [String: ObjectID] = [:]
-        var targetUnits: [String: ObjectID] = [:]
-        for unit in units {
-            sourceUnits[unit] = try unitTree(unit, in: sourceTree)
-            targetUnits[unit] = try unitTree(unit, in: targetTree)
-        }
+        let sourceUnits = try unitTrees(units, in: sourceTree)
+        let targetUnits = try unitTrees(units, in: targetTree)
         var versions: [String: (old: String?, new: String?)] = [:]
         for unit in units {
             let new = try sourceUnits[unit].map { try unitContent(environment: source, unit: unit, tree: $0).version } ?? nil
@@ -176,13 +172,17 @@ extension Workspace {
 }
 
 extension Workspace {
-    /// The tree of `unit` inside an environment tree (the environment tree itself for the
-    /// whole-environment unit), nil when absent.
-    func unitTree(_ unit: String, in environmentTree: ObjectID?) throws -> ObjectID? {
-        guard let environmentTree else { return nil }
-        if unit == Workspace.wholeEnvironmentUnit { return environmentTree }
-        guard let entry = try repository.entry(atPath: unit, inTree: environmentTree), entry.mode == .tree else { return nil }
-        return entry.id
+    /// The trees of `units` inside an environment tree (the environment tree itself for the
+    /// whole-environment unit); absent units are left out. The environment tree is read once.
+    func unitTrees(_ units: [String], in environmentTree: ObjectID?) throws -> [String: ObjectID] {
+        guard let environmentTree else { return [:] }
+        var trees: [String: ObjectID] = [:]
+        let paths = units.filter { $0 != Workspace.wholeEnvironmentUnit }
+        if paths.count != units.count { trees[Workspace.wholeEnvironmentUnit] = environmentTree }
+        for (unit, entry) in try repository.entries(atPaths: paths, inTree: environmentTree) {
+            if let entry, entry.mode == .tree { trees[unit] = entry.id }
+        }
+        return trees
     }
 }
 
