@@ -74,7 +74,7 @@ extension Repository {
             try subtree(old, at: directory), try subtree(new, at: directory), options: options
         ).map { $0.prefixed(by: directory) }
         let outside = deltas.filter { !Self.path($0.newPath, isInside: directory) }
-        return (outside + inner).sorted { Array($0.newPath.utf8).lexicographicallyPrecedes(Array($1.newPath.utf8)) }
+        return (outside + inner).sorted { $0.newPath.utf8.lexicographicallyPrecedes($1.newPath.utf8) }
     }
 
     /// The deepest directory containing every path ("" for the root).

@@ -35,7 +35,7 @@ func ensureCertificates() -> Bool {
 }
 
 /// Whether loading the CA bundle was deferred at initialisation (tests check the interposition).
-public var certificateLoadingWasDeferred: Bool {
+var certificateLoadingWasDeferred: Bool {
     ensureLibgit2()
     return ladder_tls_deferred_count() > 0
 }

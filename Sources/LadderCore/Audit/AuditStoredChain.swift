@@ -101,7 +101,6 @@ extension AuditStoredEvents {
     /// (nil: the full parser decides). The scans and SHA-256s are independent per event, so
     /// they run on every core, each worker taking every n-th message; the link checks that
     /// follow stay sequential, so verdicts and the first break reported do not change.
-    @available(macOS 15, *)
     static func scanned(
         _ chain: AuditStoredChain, workers: Int = ProcessInfo.processInfo.activeProcessorCount, parallelFrom: Int = 1_024
     ) -> [AuditEventScan?] {
@@ -112,7 +111,7 @@ extension AuditStoredEvents {
             guard let scan = AuditEventScan(message), scan.hashMatches(in: message) else { return nil }
             return scan
         }
-        guard workers > 1, count >= parallelFrom else {
+        guard workers > 1, count >= parallelFrom, #available(macOS 15, *) else {
             return chain.bytes.withUnsafeBytes { raw in (0..<count).map { scan($0, in: raw) } }
         }
         let bytes = chain.bytes

@@ -82,16 +82,10 @@ public struct AuditSecretScrubber: Sendable {
             if byte >= 0x80 { found.formUnion([.authorization, .bearer]) }
             lowered.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
         }
-        return lowered.withUnsafeBufferPointer { bytes in
-            for (trigger, kind) in triggerTexts where !found.contains(kind) && contains(bytes, trigger) {
-                found.insert(kind)
-            }
-            return found
+        for (trigger, kind) in triggerTexts where !found.contains(kind) && lowered.contains(trigger) {
+            found.insert(kind)
         }
-    }
-
-    static func mayHoldCredential(_ text: String) -> Bool {
-        !credentialTriggers(in: text).isEmpty
+        return found
     }
 
     private static let triggerTexts: [([UInt8], Triggers)] = {
@@ -102,20 +96,6 @@ public struct AuditSecretScrubber: Sendable {
         ]
         return texts.map { (Array($0.0.utf8), $0.1) }
     }()
-
-    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count, let first = needle.first else { return false }
-        var start = 0
-        while start + needle.count <= haystack.count {
-            if haystack[start] == first {
-                var matched = 1
-                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return true }
-            }
-            start += 1
-        }
-        return false
-    }
 
     /// `body` with every string field scrubbed, except the id and time, whose formats cannot
     /// hold a secret.

@@ -73,19 +73,9 @@ public struct SoakClock {
 
     /// The subtree id of each unit of `environment` at `commit` (nil where absent).
     func unitTrees(environment: EnvironmentConfig, units: [String], commit: ObjectID) throws -> [String: ObjectID?] {
+        let found = try workspace.unitTrees(units, in: workspace.environmentTree(environment, at: commit))
         var result: [String: ObjectID?] = [:]
-        guard let environmentTree = try workspace.environmentTree(environment, at: commit) else {
-            for unit in units { result[unit] = .some(nil) }
-            return result
-        }
-        for unit in units {
-            if unit == Workspace.wholeEnvironmentUnit {
-                result[unit] = environmentTree
-            } else {
-                let entry = try workspace.repository.entry(atPath: unit, inTree: environmentTree)
-                result[unit] = entry.flatMap { $0.isTree ? $0.id : nil }
-            }
-        }
+        for unit in units { result[unit] = .some(found[unit]) }
         return result
     }
 }

@@ -180,7 +180,7 @@ extension Workspace {
         let paths = units.filter { $0 != Workspace.wholeEnvironmentUnit }
         if paths.count != units.count { trees[Workspace.wholeEnvironmentUnit] = environmentTree }
         for (unit, entry) in try repository.entries(atPaths: paths, inTree: environmentTree) {
-            if let entry, entry.mode == .tree { trees[unit] = entry.id }
+            if let entry, entry.isTree { trees[unit] = entry.id }
         }
         return trees
     }

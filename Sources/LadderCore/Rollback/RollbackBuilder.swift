@@ -243,9 +243,7 @@ struct RollbackBuilder {
     private mutating func computeVersions(pre: ObjectID?, post: ObjectID?, now: ObjectID?) throws {
         guard workspace.config.versionKey != nil else { return }
         func version(_ tree: ObjectID?, _ unit: String) throws -> String? {
-            let unitTree = unit == Workspace.wholeEnvironmentUnit
-                ? tree : try tree.flatMap { try repository.entry(atPath: unit, inTree: $0) }.flatMap { $0.isTree ? $0.id : nil }
-            guard let unitTree else { return nil }
+            guard let unitTree = try workspace.unitTrees([unit], in: tree)[unit] else { return nil }
             return try workspace.unitContent(environment: environment, unit: unit, tree: unitTree).version
         }
         for unit in Set(files.compactMap(\.unit)) {

@@ -93,9 +93,8 @@ extension Workspace {
             parts = try? statusParts(jobs, historyLimit: historyLimit, workers: workers)
         }
         if parts == nil {
-            let reader = UnitContentReader(repository: repository, config: config)
             parts = StatusParts(
-                contents: try jobs.map { try reader.content(unit: $0.unit, tree: $0.tree) },
+                contents: try jobs.map { try contentReader.content(unit: $0.unit, tree: $0.tree) },
                 pending: try pendingPromotions(), lastPromotions: try lastPromotions(limit: historyLimit))
         }
         guard let parts else { preconditionFailure("status parts are computed above") }

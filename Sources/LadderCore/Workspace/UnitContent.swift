@@ -16,7 +16,7 @@ extension Workspace {
     /// Excluded (environment-specific) files do not count; for files under key-level promotion only
     /// the promoted key values count; for pattern-promoted files only the captured text counts.
     public func unitContent(environment: EnvironmentConfig, unit: String, tree: ObjectID) throws -> UnitContent {
-        try UnitContentReader(repository: repository, config: config).content(unit: unit, tree: tree)
+        try contentReader.content(unit: unit, tree: tree)
     }
 
     /// The value at a configured key path in a YAML/JSON file, nil when absent or unreadable.

@@ -14,6 +14,9 @@ public final class Workspace {
     public let revision: String
     /// The tree of `commitID`.
     public let treeID: ObjectID
+    /// Unit contents for every caller of ``unitContent(environment:unit:tree:)`` (plan, soak walk,
+    /// rollback): key paths and regexes prepared once, answers memoised by blob id.
+    lazy var contentReader = UnitContentReader(repository: repository, config: config)
 
     public init(repository: Repository, config: LadderConfig, commitID: ObjectID, revision: String) throws(GitError) {
         self.repository = repository

@@ -45,12 +45,12 @@ import Testing
             "AUTHORIZATION: Basic dXNlcjpwYXNz", "BeArEr abcdefghij", "HTTPS://u:p@host/x", "caf\u{E9} authoriz\u{0130}",
         ]
         for input in inputs {
-            #expect(AuditSecretScrubber.mayHoldCredential(input), "\(input)")
+            #expect(!AuditSecretScrubber.credentialTriggers(in: input).isEmpty, "\(input)")
         }
         #expect(AuditSecretScrubber().scrub("AUTHORIZATION: Basic dXNlcjpwYXNz") == "AUTHORIZATION: [REDACTED]")
         #expect(AuditSecretScrubber().scrub("BEARER abcdefghij") == "BEARER [REDACTED]")
-        #expect(!AuditSecretScrubber.mayHoldCredential("environments/prod/payments-0042/values.yaml"))
-        #expect(!AuditSecretScrubber.mayHoldCredential("promote(staging): 10 units from dev"))
+        #expect(AuditSecretScrubber.credentialTriggers(in: "environments/prod/payments-0042/values.yaml").isEmpty)
+        #expect(AuditSecretScrubber.credentialTriggers(in: "promote(staging): 10 units from dev").isEmpty)
     }
 
     @Test func usesOnlyTheTokenVariables() {
