@@ -22,6 +22,11 @@ static inline int ladder_git_enable_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
 
+/// The largest object of `type` libgit2 keeps in its object cache once read (0: none).
+static inline int ladder_git_set_cache_object_limit(git_object_t type, size_t size) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}
+
 /// Parses a CA bundle file and makes it the certificates TLS connections verify against.
 static inline int ladder_git_set_ssl_cert_file(const char *file) {
     return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, (const char *)0);

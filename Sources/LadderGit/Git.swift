@@ -13,6 +13,10 @@ private let libgit2Initialised: Bool = {
     _ = ladder_git_enable_strict_object_creation(1)
     // Reads are not re-hashed, as with git; `git fsck` is the tool for checking object integrity.
     _ = ladder_git_enable_strict_hash_verification(0)
+    // Ladder's walks read each commit once (the audit chain, the trunk's history): kept in
+    // libgit2's object cache they only cost memory (up to 256 MB) and time. Trees, which
+    // environment lookups read again and again, stay cached.
+    _ = ladder_git_set_cache_object_limit(GIT_OBJECT_COMMIT, 0)
     return true
 }()
 

@@ -280,35 +280,55 @@ struct AuditChainLink {
 /// against the parents' hashes, a root's `prev_hash` being ``AuditEvent/genesisHash``; `seq`
 /// after the parents'; ids never reused. `Key` is the storage key of an entry.
 struct AuditChainLinks<Key: Hashable> {
-    private var linkByKey: [Key: (hash: String, seq: Int64)] = [:]
-    private var seqByID: [String: Int64] = [:]
+    private var linkByKey: [Key: AuditChainRules.Parent] = [:]
+    private var rules = AuditChainRules()
 
     /// Checks `link` stored at `key` with `parents`, and records it when it holds; returns the
     /// reason it does not.
     mutating func add(_ link: AuditChainLink, key: Key, parents: [Key]) -> AuditChainBreak.Kind? {
-        var parentLinks: [(hash: String, seq: Int64)] = []
+        var parentLinks: [AuditChainRules.Parent] = []
         for parentKey in parents {
             guard let parent = linkByKey[parentKey] else { return .unknownParent("\(parentKey)") }
             parentLinks.append(parent)
         }
-        let expectedPrev = parentLinks.first?.hash ?? AuditEvent.genesisHash
+        if let kind = rules.admit(link, parents: parentLinks) { return kind }
+        linkByKey[key] = (link.hash, link.seq)
+        return nil
+    }
+}
+
+/// The checks of ``AuditChainLinks`` once an event's parents are known, and the ids admitted so
+/// far. A linear chain (each event's parent is the one before) needs nothing else.
+struct AuditChainRules {
+    typealias Parent = (hash: String, seq: Int64)
+    private var seqByID: [String: Int64] = [:]
+
+    init(capacity: Int = 0) {
+        seqByID.reserveCapacity(capacity)
+    }
+
+    /// Checks `link` against its parents' links, in the verifier's order, and admits its id when
+    /// it holds; returns the reason it does not.
+    mutating func admit(_ link: AuditChainLink, parents: [Parent]) -> AuditChainBreak.Kind? {
+        let expectedPrev = parents.first?.hash ?? AuditEvent.genesisHash
         guard link.prevHash == expectedPrev else { return .prevHashMismatch(recorded: link.prevHash, expected: expectedPrev) }
-        if parentLinks.count >= 2 {
+        if parents.count >= 2 {
             guard link.action == .merged else {
-                return .mergeMismatch("\(parentLinks.count) parents on a \(link.action.rawValue) event")
+                return .mergeMismatch("\(parents.count) parents on a \(link.action.rawValue) event")
             }
-            let expected = parentLinks.dropFirst().map(\.hash)
+            let expected = parents.dropFirst().map(\.hash)
             guard link.mergedHashes == expected else {
                 return .mergeMismatch("merged_hashes do not match the parents \(expected.joined(separator: ", "))")
             }
         } else if link.action == .merged {
-            return .mergeMismatch("audit.merged event with \(parentLinks.count) parent(s)")
+            return .mergeMismatch("audit.merged event with \(parents.count) parent(s)")
         }
-        let expectedSeq = (parentLinks.map(\.seq).max() ?? 0) + 1
+        let expectedSeq = (parents.map(\.seq).max() ?? 0) + 1
         guard link.seq == expectedSeq else { return .seqMismatch(recorded: link.seq, expected: expectedSeq) }
-        if let firstSeq = seqByID[link.id] { return .duplicateID(firstSeq: firstSeq) }
-        seqByID[link.id] = link.seq
-        linkByKey[key] = (link.hash, link.seq)
+        if let firstSeq = seqByID.updateValue(link.seq, forKey: link.id) {
+            seqByID[link.id] = firstSeq
+            return .duplicateID(firstSeq: firstSeq)
+        }
         return nil
     }
 }

@@ -132,36 +132,20 @@ public struct AuditExporter {
             counted(row.record)
         }
 
-        if let stored = try log.linearChain() {
-            let events = try AuditStoredEvents.verify(stored)
-            result.chain = events.summary
+        if let batches = try log.preparedLinearChain(format: format, filter: filter) {
+            result.chain = try AuditPreparedBatch.verify(batches)
             try output.write(writer.header)
-            try stored.bytes.withUnsafeBytes { raw in
-                for (index, event) in events.events.enumerated() {
-                    let message = UnsafeRawBufferPointer(rebasing: raw[stored.ranges[index]])
-                    switch event {
-                    case .scanned(let scan):
-                        scan.record(into: &approvals, in: message)
-                        if format == .jsonl {
-                            guard scan.matches(filter, in: message) else { continue }
-                            try output.append { JSONLinesRow.appendEvent(scan, message: message, to: &$0) }
-                            counted(.event)
-                        } else {
-                            // Verified above: the full parser reads it.
-                            try emit(AuditExportRow(event: try AuditEvent.parse(commitMessage: String(decoding: message, as: UTF8.self))))
-                        }
-                    case .parsed(let event, let text):
-                        approvals.record(event)
-                        let row = AuditExportRow(event: event)
-                        if format == .jsonl {
-                            guard filter.matches(row) else { continue }
-                            try output.write(JSONLinesRow.text(row, eventJSON: text))
-                            counted(.event)
-                        } else {
-                            try emit(row)
-                        }
+            for batch in batches {
+                for event in batch.events {
+                    if let record = event.approvals { approvals.record(record) }
+                    switch event.row {
+                    case .line: counted(.event)
+                    case .row(let row): try emit(row)
+                    case .none: break
                     }
                 }
+                // The batch's JSON lines, in event order (other formats have none).
+                try batch.output.withUnsafeBytes { try output.write($0) }
             }
         } else {
             // A chain with joins: libgit2's topological walk orders it.

@@ -3,143 +3,238 @@ import Foundation
 import LadderGit
 import Synchronization
 
-/// The stored messages of a linear audit chain (no joins), read with one object read per
-/// commit into one buffer: what export verifies and then copies from.
-struct AuditStoredChain {
-    /// Every message, tip first.
+/// A run of consecutive messages of a linear audit chain (no joins), read tip first into one
+/// buffer: the unit of work export hands to another core while it reads on.
+struct AuditMessageBatch: Sendable {
+    /// The batch's place in reading order (0 holds the tip).
+    var number: Int
     var bytes: [UInt8] = []
-    /// Event commits, parents first.
-    var commits: [ObjectID] = []
-    /// Where each commit's message is in ``bytes``, parents first.
+    /// Tip first, like ``commits``.
     var ranges: [Range<Int>] = []
+    var commits: [ObjectID] = []
+
+    init(number: Int, capacity: Int = 0) {
+        self.number = number
+        bytes.reserveCapacity(capacity)
+    }
 }
 
 extension AuditLog {
-    /// The chain's messages when every event commit has at most one parent; nil when the
-    /// chain has a join or its history is cut short (a shallow clone), which the revision
-    /// walk of ``entries(from:)`` handles.
-    func linearChain() throws -> AuditStoredChain? {
-        var chain = AuditStoredChain()
+    /// Reads the chain's messages tip first, one object read per commit, handing `consume` each
+    /// batch of `batchSize` messages as soon as it is full (and the last, shorter one). False
+    /// when some event commit has two parents or the history is cut short (a shallow clone),
+    /// which the revision walk of ``entries(from:)`` handles; batches handed out before that
+    /// are then of no use.
+    func readLinearChain(batchSize: Int = 1_024, _ consume: (AuditMessageBatch) -> Void) throws -> Bool {
+        var batch = AuditMessageBatch(number: 0)
         var next = try tipCommit()
         while let id = next {
             do {
                 let linear = try repository.withRawCommit(id) { parents, message -> Bool in
                     guard parents.count <= 1 else { return false }
-                    let start = chain.bytes.count
-                    chain.bytes.append(contentsOf: message)
-                    chain.ranges.append(start..<chain.bytes.count)
-                    chain.commits.append(id)
+                    let start = batch.bytes.count
+                    batch.bytes.append(contentsOf: message)
+                    batch.ranges.append(start..<batch.bytes.count)
+                    batch.commits.append(id)
                     next = parents.first
                     return true
                 }
-                guard linear else { return nil }
+                guard linear else { return false }
             } catch let error as GitError where error.code == .notFound {
-                return nil
+                return false
+            }
+            if batch.ranges.count == batchSize {
+                // The next batch is about as large: reserve once rather than grow by copying.
+                let full = batch
+                batch = AuditMessageBatch(number: full.number + 1, capacity: full.bytes.count + full.bytes.count / 8)
+                consume(full)
             }
         }
-        chain.commits.reverse()
-        chain.ranges.reverse()
-        return chain
+        if !batch.ranges.isEmpty { consume(batch) }
+        return true
+    }
+
+    /// The chain's events read and prepared for export (see ``AuditPreparedBatch``), parents
+    /// first; nil when the chain is not linear (see ``readLinearChain(batchSize:_:)``).
+    ///
+    /// Reading is sequential (each commit names the next); preparing a batch (scan, SHA-256,
+    /// the export row) depends on nothing else, so with `workers` > 1 batches are prepared on
+    /// other cores while this thread reads on. The link checks, which need the events in order,
+    /// are left to ``AuditPreparedBatch/verify(_:)``.
+    func preparedLinearChain(
+        format: AuditExportFormat, filter: AuditExportFilter, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        batchSize: Int = 1_024
+    ) throws -> [AuditPreparedBatch]? {
+        guard workers > 1, #available(macOS 15, *) else {
+            var prepared: [AuditPreparedBatch] = []
+            guard try readLinearChain(batchSize: batchSize, { prepared.append(AuditPreparedBatch($0, format: format, filter: filter)) })
+            else { return nil }
+            return prepared.reversed()
+        }
+        let group = DispatchGroup()
+        let queue = DispatchQueue.global(qos: .userInitiated)
+        let prepared = Mutex<[AuditPreparedBatch]>([])
+        // Work already handed out finishes before anything returns, even on a throw.
+        defer { group.wait() }
+        let linear = try readLinearChain(batchSize: batchSize) { batch in
+            queue.async(group: group) {
+                let done = AuditPreparedBatch(batch, format: format, filter: filter)
+                prepared.withLock { $0.append(done) }
+            }
+        }
+        guard linear else { return nil }
+        group.wait()
+        return prepared.withLock { $0 }.sorted { $0.number > $1.number }
     }
 }
 
-/// The events of a verified linear chain, parents first.
-struct AuditStoredEvents {
-    enum Event {
-        /// Read in place by the fast scan (see ``AuditEventScan``).
-        case scanned(AuditEventScan)
-        /// Read by the full parser, with the message as text.
-        case parsed(AuditEvent, String)
+/// What the export of one approval-carrying event adds to ``AuditApprovalIndex``.
+struct AuditApprovalRecord: Sendable {
+    var logins: [String]
+    var commit: String?
+    var promotionID: String?
+    var environment: String
+
+    /// The counted approvals of a `promotion.checked` event; nil for other events.
+    init?(_ event: AuditEvent) {
+        guard event.action == .promotionChecked, let transition = event.transition else { return nil }
+        self.init(
+            logins: (event.approvals ?? []).filter(\.counted).map(\.login), commit: transition.commit,
+            promotionID: transition.promotionID, environment: transition.to)
     }
 
+    init(logins: [String], commit: String?, promotionID: String?, environment: String) {
+        self.logins = logins
+        self.commit = commit
+        self.promotionID = promotionID
+        self.environment = environment
+    }
+}
+
+/// One batch of a linear chain read and checked event by event, ready for export: per event
+/// what the link checks need (or why it is not a sealed event) and its row, the JSON lines of
+/// the batch already written into one buffer. Built on any thread; it holds no message bytes
+/// beyond what its rows copy.
+struct AuditPreparedBatch: Sendable {
+    struct Event: Sendable {
+        enum Read: Sendable {
+            case link(AuditChainLink)
+            case broken(AuditChainVerifier.EventFailure)
+        }
+
+        enum Row: Sendable {
+            /// A JSON line, at this range of ``AuditPreparedBatch/output``.
+            case line(Range<Int>)
+            /// The row for the format's writer (filter not yet applied).
+            case row(AuditExportRow)
+            /// Filtered out, or no event to export.
+            case none
+        }
+
+        var commit: ObjectID
+        var read: Read
+        var approvals: AuditApprovalRecord?
+        var row: Row
+    }
+
+    var number: Int
+    /// Parents first.
     var events: [Event] = []
-    var summary = AuditChainSummary(eventCount: 0, tip: nil)
+    var output: [UInt8] = []
 
-    /// Runs every check of ``AuditChainVerifier/verify(_:)`` over `chain`, in the same order,
-    /// and throws ``AuditLogError/broken(_:)`` with the same first break. Messages the scan
-    /// accepts are checked in place (the hash over the stored bytes); the others go through
-    /// the full parser, which decides exactly as the verifier does.
-    static func verify(_ chain: AuditStoredChain) throws -> AuditStoredEvents {
-        var result = AuditStoredEvents()
-        result.events.reserveCapacity(chain.commits.count)
-        var links = AuditChainLinks<ObjectID>()
-        let scans = scanned(chain)
-        try chain.bytes.withUnsafeBytes { raw in
-            for (index, commit) in chain.commits.enumerated() {
-                let message = UnsafeRawBufferPointer(rebasing: raw[chain.ranges[index]])
-                let link: AuditChainLink
-                if let scan = scans[index] {
-                    func text(_ range: Range<Int>) -> String { AuditEventScan.string(range, in: message) }
-                    link = AuditChainLink(
-                        seq: scan.seq, id: text(scan.id), hash: text(scan.hash), prevHash: text(scan.prevHash),
-                        action: scan.action, mergedHashes: scan.mergedHashes?.map(text))
-                    result.events.append(.scanned(scan))
-                } else {
-                    let text = String(decoding: message, as: UTF8.self)
-                    switch AuditChainVerifier.readEvent(text) {
-                    case .success(let event):
-                        link = AuditChainLink(event)
-                        result.events.append(.parsed(event, text))
-                    case .failure(let failure):
-                        throw AuditLogError.broken(
-                            AuditChainBreak(index: index, key: commit.hex, seq: failure.seq, id: failure.id, kind: failure.kind))
-                    }
-                }
-                let parents = index == 0 ? [] : [chain.commits[index - 1]]
-                if let kind = links.add(link, key: commit, parents: parents) {
-                    throw AuditLogError.broken(AuditChainBreak(index: index, key: commit.hex, seq: link.seq, id: link.id, kind: kind))
-                }
-                result.summary = AuditChainSummary(eventCount: index + 1, tip: .init(hash: link.hash, seq: link.seq))
+    /// Reads every message of `batch`: messages the fast scan accepts (see ``AuditEventScan``)
+    /// are checked and turned into JSON lines in place; the others go through the full parser,
+    /// which decides exactly as ``AuditChainVerifier`` does.
+    init(_ batch: AuditMessageBatch, format: AuditExportFormat, filter: AuditExportFilter) {
+        number = batch.number
+        events.reserveCapacity(batch.ranges.count)
+        if format == .jsonl { output.reserveCapacity(batch.bytes.count + batch.ranges.count * 320) }
+        batch.bytes.withUnsafeBytes { raw in
+            for index in batch.ranges.indices.reversed() {
+                let message = UnsafeRawBufferPointer(rebasing: raw[batch.ranges[index]])
+                events.append(prepare(message, commit: batch.commits[index], format: format, filter: filter))
             }
         }
-        return result
     }
-}
 
-extension AuditStoredEvents {
-    /// For each message, its scan when the fast scan accepts it and its stored hash matches
-    /// (nil: the full parser decides). The scans and SHA-256s are independent per event, so
-    /// they run on every core, each worker taking every n-th message; the link checks that
-    /// follow stay sequential, so verdicts and the first break reported do not change.
-    static func scanned(
-        _ chain: AuditStoredChain, workers: Int = ProcessInfo.processInfo.activeProcessorCount, parallelFrom: Int = 1_024
-    ) -> [AuditEventScan?] {
-        let count = chain.ranges.count
-        let ranges = chain.ranges
-        @Sendable func scan(_ index: Int, in raw: UnsafeRawBufferPointer) -> AuditEventScan? {
-            let message = UnsafeRawBufferPointer(rebasing: raw[ranges[index]])
-            guard let scan = AuditEventScan(message), scan.hashMatches(in: message) else { return nil }
-            return scan
-        }
-        guard workers > 1, count >= parallelFrom, #available(macOS 15, *) else {
-            return chain.bytes.withUnsafeBytes { raw in (0..<count).map { scan($0, in: raw) } }
-        }
-        let bytes = chain.bytes
-        let parts = Mutex<[[(Int, AuditEventScan?)]]>([])
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var part: [(Int, AuditEventScan?)] = []
-            part.reserveCapacity(count / workers + 1)
-            bytes.withUnsafeBytes { raw in
-                for index in stride(from: worker, to: count, by: workers) { part.append((index, scan(index, in: raw))) }
+    private mutating func prepare(
+        _ message: UnsafeRawBufferPointer, commit: ObjectID, format: AuditExportFormat, filter: AuditExportFilter
+    ) -> Event {
+        if let scan = AuditEventScan(message), scan.hashMatches(in: message) {
+            func text(_ range: Range<Int>) -> String { AuditEventScan.string(range, in: message) }
+            let link = AuditChainLink(
+                seq: scan.seq, id: text(scan.id), hash: text(scan.hash), prevHash: text(scan.prevHash),
+                action: scan.action, mergedHashes: scan.mergedHashes?.map(text))
+            var row = Event.Row.none
+            if format == .jsonl {
+                if scan.matches(filter, in: message) {
+                    let start = output.count
+                    JSONLinesRow.appendEvent(scan, message: message, to: &output)
+                    row = .line(start..<output.count)
+                }
+            } else if let event = try? AuditEvent.parse(commitMessage: String(decoding: message, as: UTF8.self)) {
+                // The scan accepts only what the parser accepts; the writers need the whole event.
+                row = .row(AuditExportRow(event: event))
             }
-            parts.withLock { $0.append(part) }
+            return Event(commit: commit, read: .link(link), approvals: scan.approvalRecord(in: message), row: row)
         }
-        var result = [AuditEventScan?](repeating: nil, count: count)
-        for part in parts.withLock({ $0 }) {
-            for (index, scan) in part { result[index] = scan }
+        let text = String(decoding: message, as: UTF8.self)
+        switch AuditChainVerifier.readEvent(text) {
+        case .success(let event):
+            let exportRow = AuditExportRow(event: event)
+            var row = Event.Row.row(exportRow)
+            if format == .jsonl {
+                row = .none
+                if filter.matches(exportRow) {
+                    let start = output.count
+                    output.append(contentsOf: JSONLinesRow.text(exportRow, eventJSON: text).utf8)
+                    row = .line(start..<output.count)
+                }
+            }
+            return Event(commit: commit, read: .link(AuditChainLink(event)), approvals: AuditApprovalRecord(event), row: row)
+        case .failure(let failure):
+            return Event(commit: commit, read: .broken(failure), approvals: nil, row: .none)
         }
-        return result
+    }
+
+    /// Runs the link checks of ``AuditChainVerifier/verify(_:)`` over the prepared batches of a
+    /// linear chain (parents first), in the same order, and throws ``AuditLogError/broken(_:)``
+    /// with the same first break; returns the size and tip of the intact chain.
+    static func verify(_ batches: [AuditPreparedBatch]) throws -> AuditChainSummary {
+        var rules = AuditChainRules(capacity: batches.reduce(0) { $0 + $1.events.count })
+        var summary = AuditChainSummary(eventCount: 0, tip: nil)
+        var index = 0
+        // Each event's only parent is the one before it.
+        var parent: AuditChainRules.Parent?
+        for batch in batches {
+            for event in batch.events {
+                let link: AuditChainLink
+                switch event.read {
+                case .link(let read): link = read
+                case .broken(let failure):
+                    throw AuditLogError.broken(
+                        AuditChainBreak(index: index, key: event.commit.hex, seq: failure.seq, id: failure.id, kind: failure.kind))
+                }
+                if let kind = rules.admit(link, parents: parent.map { [$0] } ?? []) {
+                    throw AuditLogError.broken(AuditChainBreak(index: index, key: event.commit.hex, seq: link.seq, id: link.id, kind: kind))
+                }
+                index += 1
+                parent = (link.hash, link.seq)
+                summary = AuditChainSummary(eventCount: index, tip: .init(hash: link.hash, seq: link.seq))
+            }
+        }
+        return summary
     }
 }
 
 extension AuditEventScan {
-    /// Adds the counted approvals of a `promotion.checked` event, as
-    /// ``AuditApprovalIndex/record(_:)`` does for a parsed event.
-    func record(into index: inout AuditApprovalIndex, in bytes: UnsafeRawBufferPointer) {
-        guard action == .promotionChecked, let transition else { return }
-        let logins = (approvals ?? []).filter(\.counted).map { Self.string($0.login, in: bytes) }
-        index.record(
-            logins: logins, commit: transition.commit.map { Self.string($0, in: bytes) },
+    /// The counted approvals of a `promotion.checked` event, as ``AuditApprovalRecord/init(_:)``
+    /// reads them from a parsed event; nil for other events.
+    func approvalRecord(in bytes: UnsafeRawBufferPointer) -> AuditApprovalRecord? {
+        guard action == .promotionChecked, let transition else { return nil }
+        return AuditApprovalRecord(
+            logins: (approvals ?? []).filter(\.counted).map { Self.string($0.login, in: bytes) },
+            commit: transition.commit.map { Self.string($0, in: bytes) },
             promotionID: transition.promotionID.map { Self.string($0, in: bytes) },
             environment: Self.string(transition.to, in: bytes))
     }

@@ -25,10 +25,11 @@ public struct AuditApprovalIndex: Sendable {
 
     /// Adds the counted approvals of a `promotion.checked` event.
     public mutating func record(_ event: AuditEvent) {
-        guard event.action == .promotionChecked, let transition = event.transition else { return }
-        record(
-            logins: (event.approvals ?? []).filter(\.counted).map(\.login), commit: transition.commit,
-            promotionID: transition.promotionID, environment: transition.to)
+        if let approvals = AuditApprovalRecord(event) { record(approvals) }
+    }
+
+    mutating func record(_ approvals: AuditApprovalRecord) {
+        record(logins: approvals.logins, commit: approvals.commit, promotionID: approvals.promotionID, environment: approvals.environment)
     }
 
     /// Adds the counted approvals `logins` of a `promotion.checked` event with these transition fields.

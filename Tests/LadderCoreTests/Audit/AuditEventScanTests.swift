@@ -157,11 +157,27 @@ import Testing
         var early = AuditStore.body(7)
         early.time = "1969-07-20T20:17:40Z"
         events.append(try log.append(early))
-        let stored = try #require(try log.linearChain())
-        stored.bytes.withUnsafeBytes { raw in
-            #expect(AuditEventScan(UnsafeRawBufferPointer(rebasing: raw[stored.ranges.last!])) == nil)
-            #expect(AuditEventScan(UnsafeRawBufferPointer(rebasing: raw[stored.ranges.first!])) != nil)
+        var batches: [AuditMessageBatch] = []
+        #expect(try log.readLinearChain(batchSize: 3) { batches.append($0) })
+        #expect(batches.map(\.ranges.count) == [3, 3, 1])
+        let tip = try #require(batches.first)
+        let root = try #require(batches.last)
+        tip.bytes.withUnsafeBytes { raw in
+            #expect(AuditEventScan(UnsafeRawBufferPointer(rebasing: raw[tip.ranges[0]])) == nil)
         }
+        root.bytes.withUnsafeBytes { raw in
+            #expect(AuditEventScan(UnsafeRawBufferPointer(rebasing: raw[root.ranges[0]])) != nil)
+        }
+        // Batches prepared on other threads give the same lines, in order.
+        let prepared = try #require(try log.preparedLinearChain(format: .jsonl, filter: AuditExportFilter(), workers: 3, batchSize: 2))
+        #expect(try AuditPreparedBatch.verify(prepared).eventCount == 7)
+        let lines = prepared.flatMap { batch in
+            batch.events.compactMap { event -> [UInt8]? in
+                guard case .line(let range) = event.row else { return nil }
+                return Array(batch.output[range])
+            }.joined()
+        }
+        #expect(String(decoding: lines, as: UTF8.self) == (try expectedLines(log)))
         let (text, result) = try exported(log)
         #expect(text == (try expectedLines(log)))
         #expect(result.chain.eventCount == 7)
@@ -207,12 +223,16 @@ import Testing
         for (name, tampered) in tamperings {
             try AuditStore.rewrite(fixture.path, messages: tampered)
             let expected = try #require(try log.verify().firstBreak, "\(name)")
-            // The scans made on several threads are the ones made on one.
-            if let stored = try log.linearChain() {
-                let one = AuditStoredEvents.scanned(stored, workers: 1)
-                let three = AuditStoredEvents.scanned(stored, workers: 3, parallelFrom: 1)
-                #expect(one.map { $0?.seq } == three.map { $0?.seq }, "\(name)")
-                #expect(one.map { $0?.hash } == three.map { $0?.hash }, "\(name)")
+            // Prepared on several threads in small batches, the chain breaks where it does on one.
+            for (workers, batchSize) in [(1, 1_024), (3, 2), (2, 1)] {
+                let batches = try #require(try log.preparedLinearChain(format: .jsonl, filter: AuditExportFilter(), workers: workers, batchSize: batchSize))
+                #expect(batches.map(\.number) == Array((0..<batches.count).reversed()), "\(name)")
+                do {
+                    _ = try AuditPreparedBatch.verify(batches)
+                    Issue.record("\(name): verified a broken chain")
+                } catch AuditLogError.broken(let found) {
+                    #expect(found == expected, "\(name), \(workers) workers")
+                }
             }
             do {
                 _ = try exported(log)
