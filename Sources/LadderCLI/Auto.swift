@@ -21,36 +21,26 @@ extension LadderCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-
-        @Option(help: ArgumentHelp("Push each promotion branch to REMOTE.", valueName: "REMOTE"))
-        var push: String?
+        @OptionGroup var pullRequest: PullRequestOptions
 
         @Option(name: .customLong("payload-dir"), help: ArgumentHelp("Write one pull-request payload per prepared promotion into DIR (<from>-to-<to>.json).", valueName: "DIR"))
         var payloadDirectory: String?
 
-        @Option(help: ArgumentHelp("Payload flavour: github or gitlab (default: forge in ladder.yaml).", valueName: "FORGE"))
-        var forge: Forge?
-
-        @Option(help: ArgumentHelp("Who runs the promotion (default: the CI user or git user.name).", valueName: "NAME"))
-        var actor: String?
-
-        @Flag(name: .customLong("dry-run"), help: "Decide and report; write nothing.")
-        var dryRun = false
-
         func run() throws {
+            let (push, dryRun) = (pullRequest.push, pullRequest.dryRun)
             let console = Console(options: global)
             let workspace = try global.openWorkspace()
             let now = try global.clock()
             let gate = try PolicyGate(workspace: workspace)
-            let auditActor = AuditContext.actor(explicit: actor, repository: workspace.repository)
+            let auditActor = pullRequest.auditActor(in: workspace)
             let actor = auditActor.login
             let recorder = AuditRecorder(repository: workspace.repository, actor: auditActor)
             if let payloadDirectory {
                 try FileManager.default.createDirectory(atPath: payloadDirectory, withIntermediateDirectories: true)
             }
             let renderer = try workspace.pullRequestRenderer()
-            if let push { try BranchPublisher.validate(remote: push, repository: workspace.repository) }
-            let forge = self.forge ?? workspace.config.forge
+            try pullRequest.checkRemote(in: workspace)
+            let forge = pullRequest.payloadForge(in: workspace)
             var results = workspace.autoPromote(policy: gate, actor: actor, now: now, dryRun: dryRun)
             if !dryRun {
                 for (index, result) in results.enumerated() {

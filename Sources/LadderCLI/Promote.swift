@@ -3,7 +3,7 @@ import Foundation
 import LadderCore
 import LadderGit
 
-/// Options shared by `plan` and `promote`.
+/// Arguments shared by `plan` and `promote`: which promotion.
 struct PromotionArguments: ParsableArguments {
     @Argument(help: "The source environment.")
     var from: String
@@ -19,12 +19,6 @@ struct PromotionArguments: ParsableArguments {
 
     @Option(help: ArgumentHelp("Use this branch instead of ladder/promote/<from>-to-<to>.", valueName: "NAME"))
     var branch: String?
-
-    @Option(help: ArgumentHelp("Payload flavour: github or gitlab (default: forge in ladder.yaml).", valueName: "FORGE"))
-    var forge: Forge?
-
-    @Option(help: ArgumentHelp("Who promotes (default: CI user or git user.name).", valueName: "NAME"))
-    var actor: String?
 
     @Option(name: .customLong("break-glass"), help: ArgumentHelp("Bypass promote-time rules where the policy allows it; recorded loudly.", valueName: "REASON"))
     var breakGlass: String?
@@ -80,12 +74,18 @@ extension LadderCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var promotion: PromotionArguments
 
+        @Option(help: ArgumentHelp("Who would promote, as the policy sees it (default: CI user or git user.name).", valueName: "NAME"))
+        var actor: String?
+
+        @Option(help: ArgumentHelp("Accepted for symmetry with promote; a plan prepares no payload.", valueName: "FORGE"))
+        var forge: Forge?
+
         func run() throws {
             let console = Console(options: global)
             let workspace = try global.openWorkspace()
             let now = try global.clock()
             let gate = try PolicyGate(workspace: workspace)
-            let actor = AuditContext.actor(explicit: promotion.actor, repository: workspace.repository).login
+            let actor = AuditContext.actor(explicit: actor, repository: workspace.repository).login
             var reports: [JSONValue] = []
             var worst = ExitStatus.success
             for edge in try promotion.edges(in: workspace) {
@@ -112,7 +112,9 @@ extension LadderCommand {
             commandName: "promote",
             abstract: "Create or update the promotion branch, commit and pull-request payload.",
             discussion: """
-                The new commit is built in memory on top of the base commit (the trunk tip by default): only the promotable changes of <to> are replaced. The branch ladder/promote/<from>-to-<to> (or .<unit> with one --unit) moves with compare-and- swap; re-running with the same content changes nothing. Your working tree, index and HEAD are never touched.
+                The new commit is built in memory on top of the base commit (the trunk tip by default): only the promotable changes of <to> are replaced. The branch ladder/promote/<from>-to-<to> (or .<unit> with one --unit) moves with compare-and-swap; re-running with the same content changes nothing. Your working tree, index and HEAD are never touched.
+
+                Without <to>, every environment <from> feeds is promoted, one branch each; --payload FILE then writes FILE.<to>.json per target.
 
                 Examples:
                   ladder promote dev staging
@@ -124,29 +126,23 @@ extension LadderCommand {
 
         @OptionGroup var global: GlobalOptions
         @OptionGroup var promotion: PromotionArguments
-
-        @Option(help: ArgumentHelp("Write the pull-request payload to FILE (one per target: FILE.<to>.json when fanning out).", valueName: "FILE"))
-        var payload: String?
-
-        @Option(help: ArgumentHelp("Push the branch to REMOTE (lease: the remote branch must be where Ladder last saw it).", valueName: "REMOTE"))
-        var push: String?
-
-        @Flag(name: .customLong("dry-run"), help: "Show what would be written; write nothing.")
-        var dryRun = false
+        @OptionGroup var pullRequest: PullRequestOptions
+        @OptionGroup var payloadFile: PayloadFileOption
 
         func run() throws {
+            let (push, dryRun, payload) = (pullRequest.push, pullRequest.dryRun, payloadFile.payload)
             let console = Console(options: global)
             let workspace = try global.openWorkspace()
             let now = try global.clock()
             let gate = try PolicyGate(workspace: workspace)
-            let auditActor = AuditContext.actor(explicit: promotion.actor, repository: workspace.repository)
+            let auditActor = pullRequest.auditActor(in: workspace)
             let actor = auditActor.login
             let recorder = AuditRecorder(repository: workspace.repository, actor: auditActor)
             let edges = try promotion.edges(in: workspace)
             let renderer = try workspace.pullRequestRenderer()
-            if let payload { try PayloadFile.checkWritable(payload) }
-            if let push { try BranchPublisher.validate(remote: push, repository: workspace.repository) }
-            let forge = promotion.forge ?? workspace.config.forge
+            try payloadFile.checkWritable()
+            try pullRequest.checkRemote(in: workspace)
+            let forge = pullRequest.payloadForge(in: workspace)
             var jsonOutputs: [JSONValue] = []
             for edge in edges {
                 var options = PromoteOptions(actor: actor, now: now)

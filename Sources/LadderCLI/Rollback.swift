@@ -9,16 +9,9 @@ extension LadderCommand {
             commandName: "rollback",
             abstract: "Create a rollback branch, commit and pull-request payload.",
             discussion: """
-                Without a selector, undoes the most recent promotion into <env> found on the
-                trunk's first-parent history (merged with a merge commit, squashed or rebased).
-                --promotion reverts one promotion's changes to <env> three-way: files changed
-                again since keep those later changes where they do not overlap; overlapping files
-                stop the rollback (exit 1) unless --restore. --to restores <env> (or --unit units)
-                exactly to its content at REV.
+                Without a selector, undoes the most recent promotion into <env> found on the trunk's first-parent history (merged with a merge commit, squashed or rebased). --promotion reverts one promotion's changes to <env> three-way: files changed again since keep those later changes where they do not overlap; overlapping files stop the rollback (exit 1) unless --restore. --to restores <env> (or --unit units) exactly to its content at REV.
 
-                The commit is built in memory on top of the trunk tip and lands on
-                ladder/rollback/<env>/<promotion id or revision>; your working tree, index and
-                HEAD are never touched. Re-running with the same content changes nothing.
+                The commit is built in memory on top of the trunk tip and lands on ladder/rollback/<env>/<promotion id or revision>; your working tree, index and HEAD are never touched. Re-running with the same content changes nothing.
 
                 Examples:
                   ladder rollback staging
@@ -48,20 +41,8 @@ extension LadderCommand {
         @Option(help: ArgumentHelp("Why: shown in the commit message and the pull request.", valueName: "TEXT"))
         var reason: String?
 
-        @Option(help: ArgumentHelp("Payload flavour: github or gitlab (default: forge in ladder.yaml).", valueName: "FORGE"))
-        var forge: Forge?
-
-        @Option(help: ArgumentHelp("Write the pull-request payload to FILE.", valueName: "FILE"))
-        var payload: String?
-
-        @Option(help: ArgumentHelp("Push the branch to REMOTE (not supported yet).", valueName: "REMOTE"))
-        var push: String?
-
-        @Option(help: ArgumentHelp("Who rolls back (default: CI user or git user.name).", valueName: "NAME"))
-        var actor: String?
-
-        @Flag(name: .customLong("dry-run"), help: "Show what would be written; write nothing.")
-        var dryRun = false
+        @OptionGroup var pullRequest: PullRequestOptions
+        @OptionGroup var payloadFile: PayloadFileOption
 
         func validate() throws {
             if promotion != nil && to != nil {
@@ -82,13 +63,16 @@ extension LadderCommand {
         }
 
         func run() throws {
+            let (push, dryRun, payload) = (pullRequest.push, pullRequest.dryRun, payloadFile.payload)
             let console = Console(options: global)
             let workspace = try global.openWorkspace()
             let now = try global.clock()
             let gate = try PolicyGate(workspace: workspace)
-            let actor = AuditContext.actor(explicit: actor, repository: workspace.repository).login
-            if let payload { try PayloadFile.checkWritable(payload) }
-            let forge = forge ?? workspace.config.forge
+            let auditActor = pullRequest.auditActor(in: workspace)
+            let actor = auditActor.login
+            let recorder = AuditRecorder(repository: workspace.repository, actor: auditActor)
+            try payloadFile.checkWritable()
+            let forge = pullRequest.payloadForge(in: workspace)
 
             var request = RollbackRequest(environment: environment, target: target)
             request.units = units
@@ -97,7 +81,7 @@ extension LadderCommand {
             var options = RollbackOptions(actor: actor, now: now)
             options.dryRun = dryRun
 
-            if let push { try BranchPublisher.validate(remote: push, repository: workspace.repository) }
+            try pullRequest.checkRemote(in: workspace)
             let outcome: RollbackOutcome
             do {
                 outcome = try workspace.rollback(request, options: options, gate: gate)
@@ -130,7 +114,16 @@ extension LadderCommand {
                     console.warning("the pull-request body lists \(rendered.omittedFiles) fewer files to fit \(forge.displayName)'s limit")
                 }
             }
-            if outcome.wroteCommit { try recordRollbackCreated(outcome, gate: gate, workspace: workspace) }
+            if outcome.wroteCommit { try recordRollbackCreated(outcome, gate: gate, recorder: recorder, at: now) }
+            // As with promote: the branch is pushed whenever it holds the rollback, also when this
+            // run found it up to date (an earlier run may not have pushed it).
+            var pushLine: String?
+            if let push, !dryRun, let commit = outcome.commit {
+                let pushed = try BranchPublisher.push(
+                    repository: workspace.repository, remote: push, branch: outcome.plan.branch, commit: commit,
+                    previous: outcome.previousCommit, trunk: workspace.commitID)
+                pushLine = "  pushed     \(push) \(outcome.plan.branch)\(pushed?.upToDate == true ? " (already there)" : "")"
+            }
 
             switch console.format {
             case .json:
@@ -147,23 +140,19 @@ extension LadderCommand {
             case .text:
                 console.out(RollbackFormatter.outcomeText(outcome, console: console))
                 if let payloadLine { console.info(payloadLine) }
+                if let pushLine { console.info(pushLine) }
+            }
+            if let push, !dryRun {
+                _ = try AuditLog(repository: workspace.repository).push(
+                    remote: push, actor: auditActor, source: recorder.source, at: now)
             }
         }
 
-        /// The `rollback.created` audit event goes here, once the audit log's append path is
-        /// available: `outcome.auditTransition`, `outcome.decision`, `outcome.actor` and
-        /// `gate.policyIdentity` carry everything the event needs.
-        func recordRollbackCreated(_ outcome: RollbackOutcome, gate: PolicyGate, workspace: Workspace) throws {
-            let actor = AuditContext.actor(explicit: self.actor, repository: workspace.repository)
-            let recorder = AuditRecorder(repository: workspace.repository, actor: actor)
+        /// Appends the `rollback.created` event for a rollback that wrote its branch.
+        func recordRollbackCreated(_ outcome: RollbackOutcome, gate: PolicyGate, recorder: AuditRecorder, at time: Date) throws {
             try recorder.record(
-                .rollbackCreated, outcome: .allowed, at: try global.clock(),
+                .rollbackCreated, outcome: .allowed, at: time,
                 transition: outcome.auditTransition, policy: AuditRecorder.policy(outcome.decision, identity: gate.policyIdentity))
-            if let push, let commit = outcome.commit {
-                _ = try BranchPublisher.push(
-                    repository: workspace.repository, remote: push, branch: outcome.plan.branch, commit: commit, previous: outcome.previousCommit, trunk: workspace.commitID)
-                _ = try AuditLog(repository: workspace.repository).push(remote: push, actor: actor, source: recorder.source, at: try global.clock())
-            }
         }
     }
 }

@@ -68,6 +68,54 @@ import Testing
             == repo.git("rev-parse", "\(start):environments/staging/payments"))
     }
 
+    /// `--push` publishes the rollback branch whenever it holds the rollback, as `promote` does:
+    /// also when an earlier run wrote it without pushing and this run finds it up to date.
+    @Test func pushPublishesTheBranchAlsoWhenUpToDate() throws {
+        let repo = try FixtureRepository.example()
+        let remote = ScratchDirectory("rollback-remote")
+        try Run.git(["init", "-q", "--bare", remote.path], in: repo.path)
+        try Run.git(["remote", "add", "origin", "file://" + remote.path], in: repo.path)
+        let id = try Self.promoteAndMerge(repo)
+        try Run.git(["push", "-q", "origin", "main"], in: repo.path)
+        let branch = "ladder/rollback/staging/\(id)"
+        func remoteRef(_ name: String) throws -> String? {
+            let result = try Run.git(["rev-parse", "--verify", "-q", name], in: remote.path, check: false)
+            return result.status == 0 ? result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        }
+
+        let dry = try Run.ladder(["rollback", "staging", "--dry-run", "--push", "origin"] + Self.now, in: repo.path)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(!dry.stdout.contains("pushed"))
+        #expect(try remoteRef("refs/heads/\(branch)") == nil)
+
+        let unpushed = try Run.ladder(["rollback", "staging"] + Self.now, in: repo.path)
+        #expect(unpushed.status == 0, "\(unpushed.stderr)")
+        #expect(unpushed.stdout.contains("staging: created \(branch)"))
+        #expect(try remoteRef("refs/heads/\(branch)") == nil)
+        let tip = try repo.git("rev-parse", branch)
+
+        let pushed = try Run.ladder(["rollback", "staging", "--push", "origin"] + Self.now, in: repo.path)
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        #expect(pushed.stdout.contains("staging: up to date (\(branch) at \(tip.prefix(7)))"))
+        #expect(pushed.stdout.contains("  pushed     origin \(branch)\n"))
+        #expect(try remoteRef("refs/heads/\(branch)") == tip)
+        #expect(try remoteRef("refs/ladder/audit") == repo.git("rev-parse", "refs/ladder/audit"))
+
+        let again = try Run.ladder(["rollback", "staging", "--push", "origin"] + Self.now, in: repo.path)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("  pushed     origin \(branch) (already there)"))
+
+        // A rollback written by this run is pushed too, with the same report line.
+        let start = try repo.git("rev-parse", "main~1")
+        let restore = "ladder/rollback/staging/\(start.prefix(12)).payments"
+        let created = try Run.ladder(["rollback", "staging", "--to", "main~1", "--unit", "payments", "--push", "origin"] + Self.now, in: repo.path)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("staging: created \(restore)"))
+        #expect(created.stdout.contains("  pushed     origin \(restore)\n"))
+        #expect(try remoteRef("refs/heads/\(restore)") == repo.git("rev-parse", restore))
+        #expect(try remoteRef("refs/ladder/audit") == repo.git("rev-parse", "refs/ladder/audit"))
+    }
+
     @Test func exitCodes() throws {
         let repo = try FixtureRepository.example()
         let id = try Self.promoteAndMerge(repo)

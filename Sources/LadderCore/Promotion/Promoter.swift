@@ -38,6 +38,18 @@ public struct PromotionOutcome: Sendable {
     public let message: String?
 }
 
+extension PromotionStatus {
+    init(_ status: BranchWriter.Status) {
+        switch status {
+        case .upToDate: self = .upToDate
+        case .wouldCreate: self = .wouldCreate
+        case .wouldUpdate: self = .wouldUpdate
+        case .created: self = .created
+        case .updated: self = .updated
+        }
+    }
+}
+
 extension Workspace {
     /// Plans, gates and writes a promotion: builds the new tree in memory from the base commit's
     /// tree, writes one commit whose parent is the base commit, and moves the promotion branch with
@@ -47,52 +59,34 @@ extension Workspace {
         guard !plan.isEmpty else {
             return PromotionOutcome(status: .nothingToPromote, plan: plan, decision: nil, previousCommit: nil, commit: nil, message: nil)
         }
-        let refName = "refs/heads/\(plan.branch)"
-        let existing = try repository.exactReference(refName)?.target
-        // Same content already on the branch: nothing to do, whatever the policy says now.
-        if let existing, try branchHolds(plan, at: existing) {
-            return PromotionOutcome(status: .upToDate, plan: plan, decision: nil, previousCommit: existing, commit: existing, message: nil)
-        }
-        let decision = try gate.evaluate(GateRequest(
-            plan: plan, actor: options.actor, trigger: options.trigger, breakGlassReason: options.breakGlassReason, now: options.now))
-        if decision.decision == .deny {
-            throw PromotionDenied(decision: decision, from: plan.from.name, to: plan.to.name)
-        }
-
-        if options.dryRun {
-            return PromotionOutcome(
-                status: existing == nil ? .wouldCreate : .wouldUpdate, plan: plan, decision: decision,
-                previousCommit: existing, commit: nil, message: PromotionMessage.render(plan, breakGlass: decision.breakGlass, trigger: options.trigger))
-        }
-
-        let baseTree = try repository.commit(plan.baseCommit).treeID
-        var updates: [TreeUpdate] = []
-        for write in plan.writes {
-            let path = plan.to.path + "/" + write.path
-            switch write.content {
-            case .blob(let id): updates.append(.upsert(path: path, id: id, mode: write.mode))
-            case .bytes(let bytes): updates.append(.upsert(path: path, id: try repository.writeBlob(bytes), mode: write.mode))
-            case .delete: updates.append(.remove(path: path))
-            }
-        }
-        let newTree = try repository.updateTree(baseTree, updates)
-        let message = PromotionMessage.render(plan, breakGlass: decision.breakGlass, trigger: options.trigger)
-        var signature = repository.defaultSignature(time: options.now)
-        let committer = signature
-        if options.actor != signature.name { signature.name = options.actor }
-        let commit = try repository.createCommit(tree: newTree, parents: [plan.baseCommit], author: signature, committer: committer, message: message)
-        do {
-            try repository.updateReference(refName, to: commit, expected: existing, message: "ladder: promote \(plan.from.name) → \(plan.to.name)")
-        } catch {
-            if error.code == .modified || error.code == .exists {
-                let found = try? repository.exactReference(refName)?.target
-                throw PromotionError.branchMoved(branch: plan.branch, expected: existing?.hex, found: found?.hex)
-            }
-            throw error
-        }
+        let written = try BranchWriter(
+            repository: repository, branch: plan.branch, base: plan.baseCommit, actor: options.actor, time: options.now,
+            dryRun: options.dryRun, reflogMessage: "ladder: promote \(plan.from.name) → \(plan.to.name)"
+        ).write(
+            holds: { try branchHolds(plan, at: $0) },
+            authorize: {
+                let decision = try gate.evaluate(GateRequest(
+                    plan: plan, actor: options.actor, trigger: options.trigger, breakGlassReason: options.breakGlassReason, now: options.now))
+                if decision.decision == .deny {
+                    throw PromotionDenied(decision: decision, from: plan.from.name, to: plan.to.name)
+                }
+                return decision
+            },
+            message: { PromotionMessage.render(plan, breakGlass: $0.breakGlass, trigger: options.trigger) },
+            changes: {
+                try plan.writes.map { write in
+                    let path = plan.to.path + "/" + write.path
+                    switch write.content {
+                    case .blob(let id): return .upsert(path: path, id: id, mode: write.mode)
+                    case .bytes(let bytes): return .upsert(path: path, id: try repository.writeBlob(bytes), mode: write.mode)
+                    case .delete: return .remove(path: path)
+                    }
+                }
+            },
+            moved: { PromotionError.branchMoved(branch: plan.branch, expected: $0?.hex, found: $1?.hex) })
         return PromotionOutcome(
-            status: existing == nil ? .created : .updated, plan: plan, decision: decision,
-            previousCommit: existing, commit: commit, message: message)
+            status: PromotionStatus(written.status), plan: plan, decision: written.decision,
+            previousCommit: written.previous, commit: written.commit, message: written.message)
     }
 
     /// True when the branch at `tip` changes the target exactly as the plan would.

@@ -52,55 +52,56 @@ public struct RollbackOutcome: Sendable {
     }
 }
 
+extension RollbackStatus {
+    init(_ status: BranchWriter.Status) {
+        switch status {
+        case .upToDate: self = .upToDate
+        case .wouldCreate: self = .wouldCreate
+        case .wouldUpdate: self = .wouldUpdate
+        case .created: self = .created
+        case .updated: self = .updated
+        }
+    }
+}
+
 extension Workspace {
     /// Plans, gates and writes a rollback: builds the new tree in memory from the workspace
     /// commit's tree, writes one commit whose parent is that commit, and moves the rollback branch
     /// with compare-and-swap. Never touches the working tree, the index or HEAD.
     public func rollback(_ request: RollbackRequest, options: RollbackOptions, gate: RollbackGate) throws -> RollbackOutcome {
         let plan = try planRollback(request)
-        func outcome(_ status: RollbackStatus, _ decision: PolicyDecision? = nil, previous: ObjectID? = nil, commit: ObjectID? = nil, message: String? = nil) -> RollbackOutcome {
-            RollbackOutcome(status: status, plan: plan, decision: decision, actor: options.actor, previousCommit: previous, commit: commit, message: message)
+        guard !plan.isEmpty else {
+            return RollbackOutcome(
+                status: .nothingToRollBack, plan: plan, decision: nil, actor: options.actor, previousCommit: nil, commit: nil, message: nil)
         }
-        guard !plan.isEmpty else { return outcome(.nothingToRollBack) }
-        let refName = "refs/heads/\(plan.branch)"
-        let existing = try repository.exactReference(refName)?.target
-        if let existing, try branchHolds(plan, at: existing) {
-            return outcome(.upToDate, previous: existing, commit: existing)
-        }
-        let decision = try gate.evaluateRollback(RollbackGateRequest(
-            environment: plan.environment, actor: options.actor, changedFiles: plan.files.count, now: options.now))
-        if decision.decision == .deny {
-            throw RollbackDenied(decision: decision, environment: plan.environment.name)
-        }
-        let message = RollbackMessage.render(plan)
-        if options.dryRun {
-            return outcome(existing == nil ? .wouldCreate : .wouldUpdate, decision, previous: existing, message: message)
-        }
-
-        var updates: [TreeUpdate] = []
-        for write in plan.writes {
-            let path = write.path.isEmpty ? plan.environment.path : plan.environment.path + "/" + write.path
-            switch write.content {
-            case .object(let id, let mode): updates.append(.upsert(path: path, id: id, mode: mode))
-            case .bytes(let bytes, let mode): updates.append(.upsert(path: path, id: try repository.writeBlob(bytes), mode: mode))
-            case .delete: updates.append(.remove(path: path))
-            }
-        }
-        let tree = try repository.updateTree(repository.commit(plan.baseCommit).treeID, updates)
-        var author = repository.defaultSignature(time: options.now)
-        let committer = author
-        if options.actor != author.name { author.name = options.actor }
-        let commit = try repository.createCommit(tree: tree, parents: [plan.baseCommit], author: author, committer: committer, message: message)
-        do {
-            try repository.updateReference(refName, to: commit, expected: existing, message: "ladder: rollback \(plan.environment.name)")
-        } catch {
-            if error.code == .modified || error.code == .exists {
-                let found = try? repository.exactReference(refName)?.target
-                throw RollbackError.branchMoved(branch: plan.branch, expected: existing?.hex, found: found?.hex)
-            }
-            throw error
-        }
-        return outcome(existing == nil ? .created : .updated, decision, previous: existing, commit: commit, message: message)
+        let written = try BranchWriter(
+            repository: repository, branch: plan.branch, base: plan.baseCommit, actor: options.actor, time: options.now,
+            dryRun: options.dryRun, reflogMessage: "ladder: rollback \(plan.environment.name)"
+        ).write(
+            holds: { try branchHolds(plan, at: $0) },
+            authorize: {
+                let decision = try gate.evaluateRollback(RollbackGateRequest(
+                    environment: plan.environment, actor: options.actor, changedFiles: plan.files.count, now: options.now))
+                if decision.decision == .deny {
+                    throw RollbackDenied(decision: decision, environment: plan.environment.name)
+                }
+                return decision
+            },
+            message: { _ in RollbackMessage.render(plan) },
+            changes: {
+                try plan.writes.map { write in
+                    let path = write.path.isEmpty ? plan.environment.path : plan.environment.path + "/" + write.path
+                    switch write.content {
+                    case .object(let id, let mode): return .upsert(path: path, id: id, mode: mode)
+                    case .bytes(let bytes, let mode): return .upsert(path: path, id: try repository.writeBlob(bytes), mode: mode)
+                    case .delete: return .remove(path: path)
+                    }
+                }
+            },
+            moved: { RollbackError.branchMoved(branch: plan.branch, expected: $0?.hex, found: $1?.hex) })
+        return RollbackOutcome(
+            status: RollbackStatus(written.status), plan: plan, decision: written.decision, actor: options.actor,
+            previousCommit: written.previous, commit: written.commit, message: written.message)
     }
 
     /// True when the branch at `tip` leaves the environment exactly as the plan would: every
