@@ -69,7 +69,7 @@ enum StatusFormatter {
                 "commit": .string(promotion.commit.hex),
                 "from": .optional(promotion.from),
                 "promotion_id": .optional(promotion.promotionID),
-                "time": .string(iso8601(promotion.time)),
+                "time": .string(AuditTime.format(promotion.time)),
                 "summary": .string(promotion.summary),
             ]
         }
@@ -119,7 +119,7 @@ enum StatusFormatter {
             lines.append(console.style("Last promotions", .bold))
             for promotion in report.lastPromotions {
                 let from = promotion.from.map { " from \($0)" } ?? ""
-                lines.append("  \(promotion.environment)\(from)  \(promotion.commit.short)  \(iso8601(promotion.time))  \(promotion.summary)")
+                lines.append("  \(promotion.environment)\(from)  \(promotion.commit.short)  \(AuditTime.format(promotion.time))  \(promotion.summary)")
             }
         }
         return lines.joined(separator: "\n")
@@ -143,12 +143,4 @@ enum StatusFormatter {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-/// RFC 3339 in UTC without fractions.
-func iso8601(_ date: Date) -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: date)
 }

@@ -59,16 +59,23 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// The 40-character lowercase hexadecimal form.
     public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 40)
-        for index in 0..<16 {
-            out[index] = digits[Int((high >> UInt64(60 - 4 * index)) & 0xF)]
-            out[16 + index] = digits[Int((middle >> UInt64(60 - 4 * index)) & 0xF)]
-        }
-        for index in 0..<8 {
-            out[32 + index] = digits[Int((low >> UInt32(28 - 4 * index)) & 0xF)]
-        }
+        var out: [UInt8] = []
+        out.reserveCapacity(40)
+        appendHex(to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the 40-character lowercase hexadecimal form to `output`, without making a string.
+    public func appendHex(to output: inout [UInt8]) {
+        func put(_ value: UInt64, nibbles: Int) {
+            for shift in stride(from: 4 * (nibbles - 1), through: 0, by: -4) {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
+                output.append(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+            }
+        }
+        put(high, nibbles: 16)
+        put(middle, nibbles: 16)
+        put(UInt64(low), nibbles: 8)
     }
 
     /// The raw 20 bytes.

@@ -6,7 +6,7 @@ public enum PathCoding {
 
     /// Decodes raw path bytes, preserving invalid UTF-8 bytes as private-use scalars.
     public static func decode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
-        if let valid = String(validating: bytes, as: UTF8.self) { return valid }
+        if let valid = bytes.withContiguousStorageIfAvailable(UTF8Text.string) ?? String(validating: bytes, as: UTF8.self) { return valid }
         var scalars = String.UnicodeScalarView()
         let array = Array(bytes)
         var index = 0

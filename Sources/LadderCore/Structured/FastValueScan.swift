@@ -1,3 +1,5 @@
+import LadderGit
+
 /// A line scanner that reads the value of a plain key path (`image.tag`) out of simple block-style
 /// YAML without building a tree — the common shape of values files, read thousands of times by
 /// `ladder status`. Anything it is not sure about (flow collections on the path, anchors, aliases,
@@ -29,7 +31,6 @@ enum FastValueScan {
                 lineStart = lineEnd + 1
                 lineNumber += 1
             }
-            let line = bytes[lineStart..<end]
             var indent = 0
             while lineStart + indent < end, bytes[lineStart + indent] == UInt8(ascii: " ") { indent += 1 }
             let content = bytes[(lineStart + indent)..<end]
@@ -39,11 +40,11 @@ enum FastValueScan {
                 if indent > found.indent { return .unsure }
                 return .value(found.value)
             }
-            if content.starts(with: Array("---".utf8)) {
+            if Self.startsWithThree(UInt8(ascii: "-"), content) {
                 if lineNumber == 0 && (content.count == 3 || content[content.startIndex + 3] == UInt8(ascii: " ")) && content.count == 3 { continue }
                 return .unsure
             }
-            if content.starts(with: Array("...".utf8)) || content.first == UInt8(ascii: "?") { return .unsure }
+            if Self.startsWithThree(UInt8(ascii: "."), content) || content.first == UInt8(ascii: "?") { return .unsure }
             while let top = stack.last, top.indent >= indent { stack.removeLast() }
             if content.first == UInt8(ascii: "-") {
                 // A sequence element: nothing below it is on a plain key path.
@@ -63,13 +64,14 @@ enum FastValueScan {
             guard colon < content.endIndex else { return .unsure }
             var keyEnd = colon
             while keyEnd > content.startIndex, bytes[keyEnd - 1] == UInt8(ascii: " ") { keyEnd -= 1 }
-            guard let key = String(validating: bytes[content.startIndex..<keyEnd], as: UTF8.self), !key.isEmpty else { return .unsure }
+            guard let key = UTF8Text.string(bytes[content.startIndex..<keyEnd]), !key.isEmpty else { return .unsure }
             var rest = bytes[(colon + 1)..<content.endIndex]
             rest = trimComment(rest, in: bytes)
-            let path = stack.map(\.key)
-            let onPath = path.count < keys.count && path.enumerated().allSatisfy { $0.element == keys[$0.offset] } && key == keys[path.count]
-            if onPath {
-                if path.count + 1 == keys.count {
+            // Whether the enclosing keys are the path's first keys and this key is the next one.
+            var onPath = stack.count < keys.count
+            for (offset, entry) in stack.enumerated() where onPath && entry.key != keys[offset] { onPath = false }
+            if onPath && key == keys[stack.count] {
+                if stack.count + 1 == keys.count {
                     guard let text = scalar(rest, in: bytes) else { return .unsure }
                     matched = (indent, text)
                     continue
@@ -78,10 +80,15 @@ enum FastValueScan {
                 if !rest.isEmpty { return .unsure }
             }
             stack.append((indent, key))
-            _ = line
         }
         if let found = matched { return .value(found.value) }
         return .absent
+    }
+
+    /// True when `text` starts with three `byte`s (`---`, `...`).
+    static func startsWithThree(_ byte: UInt8, _ text: ArraySlice<UInt8>) -> Bool {
+        let start = text.startIndex
+        return text.count >= 3 && text[start] == byte && text[start + 1] == byte && text[start + 2] == byte
     }
 
     /// The value text without a trailing ` # comment` and surrounding spaces.
@@ -115,12 +122,12 @@ enum FastValueScan {
             guard text.count >= 2, text.last == first else { return nil }
             let inner = text.dropFirst().dropLast()
             if inner.contains(first) || inner.contains(UInt8(ascii: "\\")) { return nil }
-            return String(validating: inner, as: UTF8.self)
+            return UTF8Text.string(inner)
         case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: "#"):
             return nil
         default:
-            guard let value = String(validating: text, as: UTF8.self) else { return nil }
-            if ["~", "null", "Null", "NULL"].contains(value) || value.contains(": ") || value.hasSuffix(":") { return nil }
+            guard let value = UTF8Text.string(text) else { return nil }
+            if value == "~" || value == "null" || value == "Null" || value == "NULL" || value.contains(": ") || value.hasSuffix(":") { return nil }
             return value
         }
     }

@@ -224,14 +224,21 @@ struct GlobPath {
     let components: [Range<Int>]
 
     init(_ path: String) {
-        scalars = Array(path.unicodeScalars)
+        // One pass, into storage reserved once: status splits every file path of every unit.
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(path.utf8.count)
         var components: [Range<Int>] = []
+        components.reserveCapacity(8)
         var start = 0
-        for (index, scalar) in scalars.enumerated() where scalar == "/" {
-            if index > start { components.append(start..<index) }
-            start = index + 1
+        for scalar in path.unicodeScalars {
+            if scalar == "/" {
+                if scalars.count > start { components.append(start..<scalars.count) }
+                start = scalars.count + 1
+            }
+            scalars.append(scalar)
         }
         if scalars.count > start { components.append(start..<scalars.count) }
+        self.scalars = scalars
         self.components = components
     }
 }

@@ -27,10 +27,11 @@ extension Workspace {
     /// `lookup(_:in:path:)` with key paths parsed once (nil where a key does not parse).
     static func lookup(_ parsed: [KeyPath?], in bytes: [UInt8], format: StructuredFormat?) -> [String?] {
         guard let format else { return parsed.map { _ in nil } }
-        let valid = parsed.compactMap { $0 }
-        guard let values = try? KeyRewriter.values(at: valid, in: bytes, format: format) else { return parsed.map { _ in nil } }
-        var iterator = values.makeIterator()
-        return parsed.map { $0 == nil ? nil : (iterator.next() ?? nil) }
+        // Each distinct path once (the version key is often one of the promoted keys).
+        var distinct: [KeyPath] = []
+        for case let path? in parsed where !distinct.contains(path) { distinct.append(path) }
+        guard let values = try? KeyRewriter.values(at: distinct, in: bytes, format: format) else { return parsed.map { _ in nil } }
+        return parsed.map { path in path.flatMap { distinct.firstIndex(of: $0) }.flatMap { values[$0] } }
     }
 }
 
@@ -69,15 +70,10 @@ final class UnitContentReader {
     /// The content of `unit` whose tree is `tree` (the same in every environment).
     func content(unit: String, tree: ObjectID) throws -> UnitContent {
         let prefix = unit == Workspace.wholeEnvironmentUnit ? "" : unit
-        var hasher = SHA256()
+        var hasher = ContentHasher()
         var versionCandidates: [(rank: Int, path: String, id: ObjectID)] = []
         var version: String?
         let rules = config.promote
-        func hash(_ line: String) {
-            var line = line
-            line.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-            hasher.update(data: [0x0A])
-        }
         try repository.walkTree(
             tree, prefix: prefix,
             prune: { path in
@@ -101,7 +97,7 @@ final class UnitContentReader {
                     values = (text, config.versionKey != nil ? (found.last ?? nil) : nil)
                     keyValues[key] = values
                 }
-                hash("k \(path)\0\(values.text)")
+                hasher.line("k", path) { $0.append(contentsOf: values.text.utf8) }
                 if version == nil, let found = values.version { version = found }
             } else if entry.mode.isFile, let index = rules.patterns.firstIndex(where: { $0.files.matches(globPath) }) {
                 let key = BlobKey(rule: index, id: entry.id, format: nil)
@@ -113,15 +109,24 @@ final class UnitContentReader {
                     found = expressions[index].flatMap { try? PatternRewriter.captures(of: $0, in: bytes) } ?? ["∅"]
                     captures[key] = found
                 }
-                hash("p \(path)\0\(found.joined(separator: "\0"))")
+                hasher.line("p", path) { line in
+                    for (offset, capture) in found.enumerated() {
+                        if offset > 0 { line.append(0) }
+                        line.append(contentsOf: capture.utf8)
+                    }
+                }
             } else {
-                hash("f \(path)\0\(entry.mode.rawValue)\0\(entry.id.hex)")
+                hasher.line("f", path) { line in
+                    line.append(contentsOf: String(entry.mode.rawValue).utf8)
+                    line.append(0)
+                    entry.id.appendHex(to: &line)
+                }
                 if StructuredFormat(path: path) != nil, !path.utf8.dropFirst(prefix.isEmpty ? 0 : prefix.utf8.count + 1).contains(UInt8(ascii: "/")) {
                     versionCandidates.append((path.hasSuffix("values.yaml") ? 1 : 2, path, entry.id))
                 }
             }
         }
-        let digest = AuditHash.hexString(Array(hasher.finalize()))
+        let digest = AuditHash.hexString(Array(hasher.sha.finalize()))
         if config.versionKey != nil, version == nil {
             for candidate in versionCandidates.sorted(by: { ($0.rank, $0.path) < ($1.rank, $1.path) }) {
                 let key = BlobKey(rule: -1, id: candidate.id, format: StructuredFormat(path: candidate.path))
@@ -139,5 +144,23 @@ final class UnitContentReader {
             }
         }
         return UnitContent(contentID: String(digest.prefix(10)), version: version)
+    }
+}
+
+/// The SHA-256 behind a unit's content id: one line per file, `<tag> <path>\0<what counts>\n`,
+/// each assembled in one reused buffer rather than as a string.
+private struct ContentHasher {
+    var sha = SHA256()
+    private var buffer: [UInt8] = []
+
+    mutating func line(_ tag: Unicode.Scalar, _ path: String, _ rest: (inout [UInt8]) -> Void) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(UInt8(ascii: tag))
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(contentsOf: path.utf8)
+        buffer.append(0)
+        rest(&buffer)
+        buffer.append(0x0A)
+        buffer.withUnsafeBytes { sha.update(bufferPointer: $0) }
     }
 }

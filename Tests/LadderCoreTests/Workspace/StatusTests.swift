@@ -54,6 +54,42 @@ import Testing
         #expect(report.units[0].cells["a"]?.version == "1.1")
     }
 
+    /// The content id is the first 10 hex digits of the SHA-256 of one line per counted file:
+    /// `f <path>\0<mode>\0<blob>`, `k <path>\0<key>=<value>` or `p <path>\0<captures>`, in tree
+    /// order. Outside scripts compare ids across Ladder versions, so the formula is pinned here
+    /// with git and sha256sum as the oracles.
+    @Test func contentIDFormulaIsStable() throws {
+        let repo = try FixtureRepository()
+        try repo.commit([
+            "ladder.yaml": """
+                version: 1
+                environments:
+                  - {name: a, path: e/a}
+                promote:
+                  exclude: ["*/env.yaml"]
+                  keys:
+                    - files: "*/values.yaml"
+                      paths: [image.tag, chart.version]
+                  patterns:
+                    - files: "**/*.hcl"
+                      regex: 'ref=(v[0-9.]+)'
+                """,
+            "e/a/svc/README.md": "read me\n",
+            "e/a/svc/env.yaml": "url: a\n",
+            "e/a/svc/infra/main.hcl": "source = \"git::x?ref=v1.2.3\"\n",
+            "e/a/svc/values.yaml": "image:\n  tag: 1.0\nreplicas: 1\n",
+        ], "one unit")
+        let readme = try repo.git("rev-parse", "HEAD:e/a/svc/README.md")
+        let lines =
+            "f svc/README.md\u{0}33188\u{0}\(readme)\n" + "p svc/infra/main.hcl\u{0}v1.2.3\n"
+            + "k svc/values.yaml\u{0}image.tag=1.0\u{0}chart.version=∅\n"
+        let scratch = ScratchDirectory("content-id")
+        try lines.write(toFile: scratch.join("lines"), atomically: true, encoding: .utf8)
+        let digest = try Run.program("/usr/bin/sha256sum", [scratch.join("lines")], in: scratch.path).stdout
+        let report = try Workspace.open(at: repo.path).status()
+        #expect(report.units.first?.cells["a"]?.content == String(digest.prefix(10)))
+    }
+
     @Test(arguments: [(0, ["(all)"]), (1, ["team1", "team2"]), (2, ["team1/api", "team1/web", "team2/db"])])
     func unitDepth(_ depth: Int, _ expected: [String]) throws {
         let repo = try FixtureRepository()
