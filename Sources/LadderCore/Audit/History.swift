@@ -1,5 +1,7 @@
+import Dispatch
 import Foundation
 import LadderGit
+import Synchronization
 
 /// Approvals recorded by `ladder check` (`promotion.checked` events), looked up for trunk
 /// commits.
@@ -91,14 +93,56 @@ public struct AuditHistory {
     /// Calls `visit` with the row of each (commit, environment) change, oldest commit first and
     /// environments in `ladder.yaml` order. Environment subtrees are compared by id, so
     /// commits that touch nothing below an environment cost one tree lookup per environment.
-    public func forEachRow(approvals: AuditApprovalIndex, _ visit: (AuditExportRow) throws -> Void) throws {
+    ///
+    /// The first-parent chain is read once; a commit's rows depend only on it and its parents,
+    /// so with `workers` > 1 runs of consecutive commits are compared on every core (each with
+    /// its own repository handle) and their rows handed to `visit` in order afterwards.
+    public func forEachRow(
+        approvals: AuditApprovalIndex, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        _ visit: (AuditExportRow) throws -> Void
+    ) throws {
+        let chain = try firstParentChain()
+        let protected = Dictionary(uniqueKeysWithValues: workspace.config.environments.map { ($0.name, requiresApprovals($0.name)) })
+        let comparer = AuditHistoryComparer(environments: workspace.config.environments, approvals: approvals, protected: protected)
+        guard workers > 1, chain.count >= 512, #available(macOS 15, *) else {
+            try comparer.rows(of: chain[...], repository: workspace.repository, retainer: TreeRetainer(), visit)
+            return
+        }
+        for part in try comparer.rows(of: chain, workers: workers, gitDirectory: workspace.repository.gitDirectory) {
+            for row in part { try visit(row) }
+        }
+    }
+
+    /// The trunk's first-parent history, oldest first, each commit read once; it ends where a
+    /// shallow clone's history was cut.
+    func firstParentChain() throws -> [Commit] {
         let repository = workspace.repository
-        let environments = workspace.config.environments
+        var chain: [Commit] = []
+        var next: ObjectID? = workspace.commitID
+        while let id = next {
+            let commit = try repository.commit(id)
+            chain.append(commit)
+            next = commit.parentIDs.first
+            if let parent = next, repository.isShallow, !repository.contains(parent) { next = nil }
+        }
+        return chain.reversed()
+    }
+}
+
+/// The rows of a run of consecutive first-parent commits: what each commit changed below each
+/// environment, with its classification and the approvals recorded for it.
+struct AuditHistoryComparer: Sendable {
+    let environments: [EnvironmentConfig]
+    let approvals: AuditApprovalIndex
+    /// Environment name → whether changes to it need recorded approvals.
+    let protected: [String: Bool]
+
+    /// Calls `visit` with the rows of `commits` (consecutive on the chain, oldest first).
+    func rows(
+        of commits: ArraySlice<Commit>, repository: Repository, retainer: TreeRetainer, _ visit: (AuditExportRow) throws -> Void
+    ) throws {
         var previousCommit: ObjectID?
         var previousTrees: [ObjectID?] = []
-        // Environment trees hold every unit: too large for libgit2's cache, so keep the
-        // previous commit's parsed for the next comparison.
-        let retainer = TreeRetainer()
 
         func environmentTrees(ofTree tree: ObjectID) throws -> [ObjectID?] {
             try environments.map { environment in
@@ -107,8 +151,8 @@ public struct AuditHistory {
             }
         }
 
-        try repository.walk(from: [workspace.commitID], firstParent: true, order: [.topological, .reverse]) { id in
-            let commit = try repository.commit(id)
+        for commit in commits {
+            let id = commit.id
             let trees = try environmentTrees(ofTree: commit.treeID)
             let parentTrees: [ObjectID?]
             if let parent = commit.parentIDs.first {
@@ -118,7 +162,7 @@ public struct AuditHistory {
             }
             previousCommit = id
             previousTrees = trees
-            guard trees != parentTrees else { return true }
+            guard trees != parentTrees else { continue }
 
             var classification = AuditCommitClassification(trailers: commit.trailers.map { ($0.key, $0.value) })
             var promotionIDs = classification.promotionID.map { [$0] } ?? []
@@ -143,10 +187,42 @@ public struct AuditHistory {
                         committer: commit.committer.name, committerEmail: commit.committer.email,
                         committerTime: commit.committer.time, files: files, pullRequest: pullRequest, approvals: recorded,
                         approvalEvidence: AuditApprovalEvidence.evaluate(
-                            protected: requiresApprovals(environment.name), recordedApprovals: recorded)))
+                            protected: protected[environment.name] ?? true, recordedApprovals: recorded)))
             }
             retainer.advance()
-            return true
         }
+    }
+
+    /// The rows of `chain` in runs of consecutive commits, compared on `workers` threads; the
+    /// runs come back in chain order.
+    @available(macOS 15, *)
+    func rows(of chain: [Commit], workers: Int, gitDirectory: String, runLength: Int? = nil) throws -> [[AuditExportRow]] {
+        // Runs short enough to balance the threads, long enough that each starts from a
+        // parent it has just compared (one extra commit read per run).
+        let runLength = runLength ?? max(64, chain.count / (workers * 8))
+        let runs = stride(from: 0, to: chain.count, by: runLength).map { $0..<min($0 + runLength, chain.count) }
+        let next = Mutex(0)
+        let results = Mutex<[Int: Result<[AuditExportRow], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let setup = Result { try Repository.open(at: gitDirectory) }
+            let retainer = TreeRetainer()
+            while true {
+                let run = next.withLock { value in
+                    defer { value += 1 }
+                    return value
+                }
+                guard run < runs.count else { break }
+                let outcome = setup.flatMap { repository in
+                    Result { () throws -> [AuditExportRow] in
+                        var rows: [AuditExportRow] = []
+                        try self.rows(of: chain[runs[run]], repository: repository, retainer: retainer) { rows.append($0) }
+                        return rows
+                    }
+                }
+                results.withLock { $0[run] = outcome }
+            }
+        }
+        let finished = results.withLock { $0 }
+        return try runs.indices.map { try finished[$0]!.get() }
     }
 }

@@ -81,6 +81,32 @@ struct HistoryFixture {
         return rows
     }
 
+    /// Runs of the chain compared on several threads give the rows, in the order, of one thread.
+    @Test func threadsGiveTheSameRows() throws {
+        let fixture = try HistoryFixture()
+        for number in 1...12 {
+            let environment = ["dev", "staging", "prod"][number % 3]
+            _ = try fixture.repo.commit(
+                ["environments/\(environment)/app/values.yaml": "image:\n  tag: 2.\(number).0\n", "notes/\(number).md": "n\n"],
+                "change \(number)\(number % 4 == 0 ? "\n\nLadder-Promotion: p-\(number)\nLadder-To: \(environment)" : "")")
+        }
+        let log = try fixture.recordChecks()
+        let approvals = AuditApprovalIndex(events: try log.events())
+        let workspace = try Workspace.open(at: fixture.repo.path)
+        let history = AuditHistory(workspace: workspace)
+        var sequential: [AuditExportRow] = []
+        try history.forEachRow(approvals: approvals, workers: 1) { sequential.append($0) }
+        #expect(sequential.count > 12)
+        let comparer = AuditHistoryComparer(
+            environments: workspace.config.environments, approvals: approvals,
+            protected: Dictionary(uniqueKeysWithValues: workspace.config.environments.map { ($0.name, history.requiresApprovals($0.name)) }))
+        for (workers, runLength) in [(3, 1), (2, 3), (4, 100)] {
+            let parallel = try comparer.rows(
+                of: try history.firstParentChain(), workers: workers, gitDirectory: workspace.repository.gitDirectory, runLength: runLength)
+            #expect(parallel.flatMap { $0 } == sequential, "\(workers) workers, runs of \(runLength)")
+        }
+    }
+
     @Test func classifiesEveryTrunkChangePerEnvironment() throws {
         let fixture = try HistoryFixture()
         let log = try fixture.recordChecks()
