@@ -11,6 +11,8 @@ extension LadderCommand {
             discussion: """
                 Each cell shows the unit's version (the value of version_key) or a short id of its promotable content; two environments with the same id hold the same promotable content. A cell marked '*' differs from the environment that feeds it.
 
+                Contents depend only on a unit's tree and the promotion rules, so they are kept in $GIT_DIR/ladder/unit-contents for the next run: after a promotion only the promoted units are read again. The file is a cache (rebuilt when ladder.yaml's rules or Ladder change, ignored when damaged); --no-cache bypasses it.
+
                 Examples:
                   ladder status
                   ladder status --unit payments --json
@@ -26,11 +28,14 @@ extension LadderCommand {
         @Option(help: ArgumentHelp("Show the environments at this revision instead of the trunk tip.", valueName: "REV"))
         var ref: String?
 
+        @Flag(name: .customLong("no-cache"), help: "Compute every unit's content afresh; neither read nor update $GIT_DIR/ladder/unit-contents.")
+        var noCache = false
+
         func run() throws {
             let console = Console(options: global)
             let workspace = try global.openWorkspace(revision: ref)
             try workspace.validateUnits(units, environments: workspace.config.environments)
-            let report = try workspace.status(units: units)
+            let report = try workspace.status(units: units, cache: !noCache)
             switch console.format {
             case .json: console.out(StatusFormatter.json(report).pretty)
             case .markdown: console.out(StatusFormatter.markdown(report))

@@ -3,6 +3,19 @@ import LadderTestSupport
 import Testing
 
 @Suite struct StatusEndToEndTests {
+    /// The unit-content cache is written by a plain run and left alone with --no-cache.
+    @Test func noCacheLeavesNoCache() throws {
+        let repo = try FixtureRepository.example()
+        let cacheFile = repo.path + "/.git/ladder/unit-contents"
+        let uncached = try Run.ladder(["status", "--no-cache", "--json"], in: repo.path)
+        #expect(uncached.status == 0, "\(uncached.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cacheFile))
+        let cached = try Run.ladder(["status", "--json"], in: repo.path)
+        #expect(cached.stdout == uncached.stdout)
+        #expect(FileManager.default.fileExists(atPath: cacheFile))
+        #expect(try Run.ladder(["status", "--json"], in: repo.path).stdout == uncached.stdout)
+    }
+
     @Test func statusTextAndJSON() throws {
         let repo = try FixtureRepository.example()
         let text = try Run.ladder(["status"], in: repo.path)

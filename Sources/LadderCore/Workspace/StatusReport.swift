@@ -45,8 +45,12 @@ public struct StatusReport: Sendable {
 
 extension Workspace {
     /// Builds the status matrix at the workspace commit.
-    public func status(units selected: [String] = [], historyLimit: Int = 2_000) throws -> StatusReport {
-        try status(units: selected, historyLimit: historyLimit, workers: ProcessInfo.processInfo.activeProcessorCount)
+    ///
+    /// - Parameter cache: read unit contents computed by earlier runs from, and record this
+    ///   run's in, `$GIT_DIR/ladder/unit-contents` (see ``UnitContentCache``); only a run over
+    ///   every unit records.
+    public func status(units selected: [String] = [], historyLimit: Int = 2_000, cache: Bool = false) throws -> StatusReport {
+        try status(units: selected, historyLimit: historyLimit, workers: ProcessInfo.processInfo.activeProcessorCount, cache: cache)
     }
 
     /// One unit tree whose content `status` computes.
@@ -64,7 +68,7 @@ extension Workspace {
 
     /// `status`, spreading the unit contents (and the history reads) over up to `workers` threads
     /// when there are at least `parallelFrom` distinct unit trees.
-    func status(units selected: [String], historyLimit: Int, workers: Int, parallelFrom: Int = 256) throws -> StatusReport {
+    func status(units selected: [String], historyLimit: Int, workers: Int, parallelFrom: Int = 256, cache useCache: Bool = false) throws -> StatusReport {
         // The content of a unit depends only on its name and tree: environments that share a
         // subtree (common between dev and staging) are computed once.
         var jobs: [StatusJob] = []
@@ -87,17 +91,27 @@ extension Workspace {
             }
             placement[environment.name] = perUnit
         }
-        var parts: StatusParts?
-        if workers > 1, jobs.count >= parallelFrom, #available(macOS 15, *) {
+        // Contents an earlier run computed for the same unit trees under the same rules.
+        let cache = useCache ? UnitContentCache(gitDirectory: repository.gitDirectory, config: config) : nil
+        var contents = jobs.map { cache?[unit: $0.unit, tree: $0.tree] }
+        let missing = jobs.indices.filter { contents[$0] == nil }
+        let missingJobs = missing.map { jobs[$0] }
+        var computed: StatusParts?
+        if workers > 1, missingJobs.count >= parallelFrom, #available(macOS 15, *) {
             // Any failure is reported by the sequential computation below, exactly as without threads.
-            parts = try? statusParts(jobs, historyLimit: historyLimit, workers: workers)
+            computed = try? statusParts(missingJobs, historyLimit: historyLimit, workers: workers)
         }
-        if parts == nil {
-            parts = StatusParts(
-                contents: try jobs.map { try contentReader.content(unit: $0.unit, tree: $0.tree) },
+        if computed == nil {
+            computed = StatusParts(
+                contents: try missingJobs.map { try contentReader.content(unit: $0.unit, tree: $0.tree) },
                 pending: try pendingPromotions(), lastPromotions: try lastPromotions(limit: historyLimit))
         }
-        guard let parts else { preconditionFailure("status parts are computed above") }
+        guard var parts = computed else { preconditionFailure("status parts are computed above") }
+        for (offset, index) in missing.enumerated() { contents[index] = parts.contents[offset] }
+        parts.contents = contents.map { $0! }
+        if let cache, selected.isEmpty {
+            cache.save(Dictionary(uniqueKeysWithValues: zip(jobs, parts.contents).map { (UnitContentCache.Key(tree: $0.tree, unit: $0.unit), $1) }))
+        }
         var rows: [StatusReport.UnitRow] = []
         for unit in allUnits.sorted() {
             var cells: [String: StatusReport.Cell] = [:]

@@ -54,6 +54,64 @@ import Testing
         #expect(report.units[0].cells["a"]?.version == "1.1")
     }
 
+    /// What `status` shows, cell by cell.
+    static func cells(_ report: StatusReport) -> [String] {
+        report.units.flatMap { row in
+            report.environments.map { name in
+                "\(row.unit)/\(name): " + (row.cells[name].map { "\($0.content) \($0.version ?? "-") \(String(describing: $0.matchesSource))" } ?? "absent")
+            }
+        }
+    }
+
+    /// The unit-content cache gives the report the computation gives, is read (an entry planted in
+    /// it shows), follows changed trees and rules, and survives damage.
+    @Test func cacheGivesTheComputedReport() throws {
+        let repo = try FixtureRepository.example()
+        func report(cache: Bool) throws -> [String] { Self.cells(try Workspace.open(at: repo.path).status(cache: cache)) }
+        let cacheFile = URL(fileURLWithPath: try Workspace.open(at: repo.path).repository.gitDirectory)
+            .appendingPathComponent("ladder/unit-contents").path
+        let computed = try report(cache: false)
+        #expect(!FileManager.default.fileExists(atPath: cacheFile))
+        #expect(try report(cache: true) == computed)
+        let written = try String(contentsOfFile: cacheFile, encoding: .utf8)
+        #expect(written.hasPrefix("ladder-unit-contents 1 "))
+        #expect(try report(cache: true) == computed)
+
+        // A planted entry shows: the second run read the file rather than the trees.
+        let lines = written.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let planted = lines.enumerated().map { index, line in
+            guard index == 1 else { return line }
+            var fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            fields[1] = "0123456789"
+            return fields.joined(separator: "\t")
+        }
+        try planted.joined(separator: "\n").write(toFile: cacheFile, atomically: true, encoding: .utf8)
+        #expect(try report(cache: true).contains { $0.contains("0123456789") })
+        #expect(try report(cache: false) == computed)
+
+        // Damaged files are ignored and replaced.
+        for damage in ["garbage\n", String(written.dropLast(9)), written.replacingOccurrences(of: "\t", with: " ")] {
+            try damage.write(toFile: cacheFile, atomically: true, encoding: .utf8)
+            #expect(try report(cache: true) == computed)
+            #expect(try String(contentsOfFile: cacheFile, encoding: .utf8) == written)
+        }
+
+        // A changed unit is read again; changed rules start afresh.
+        try repo.commit(["environments/dev/payments/values.yaml": "image:\n  tag: 9.9.9\n"], "bump dev payments")
+        #expect(try report(cache: true) == (try report(cache: false)))
+        #expect(try report(cache: true).contains { $0.hasPrefix("payments/dev: ") && $0.contains("9.9.9") })
+        let previous = try report(cache: false)
+        let config = try repo.git("show", "HEAD:ladder.yaml")
+        try repo.commit(["ladder.yaml": config.replacingOccurrences(of: "version_key: image.tag", with: "version_key: chart.version")], "other version key")
+        let renamed = try report(cache: false)
+        #expect(renamed != previous)
+        #expect(try report(cache: true) == renamed)
+        // A run over some units reads the cache but does not shrink it to those units.
+        let before = try String(contentsOfFile: cacheFile, encoding: .utf8)
+        _ = try Workspace.open(at: repo.path).status(units: ["payments"], cache: true)
+        #expect(try String(contentsOfFile: cacheFile, encoding: .utf8) == before)
+    }
+
     /// The content id is the first 10 hex digits of the SHA-256 of one line per counted file:
     /// `f <path>\0<mode>\0<blob>`, `k <path>\0<key>=<value>` or `p <path>\0<captures>`, in tree
     /// order. Outside scripts compare ids across Ladder versions, so the formula is pinned here
