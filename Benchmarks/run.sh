@@ -237,12 +237,21 @@ fi
 # 3. ladder status on L
 
 log "status on L"
+# A plain run finds the unit contents its warm-up run recorded in $GIT_DIR/ladder/unit-contents
+# (what a user sees from the second run on); --no-cache reads every unit of every environment,
+# as the very first run does.
 STATUS_OP="\`ladder status\`, $(manifest "$L" units) units × 3 environments"
 if measure "" "$LADDER" -C "$L" status; then
     s=($STATS)
-    row "$STATUS_OP" L "$(fmt "${s[@]}")" "—" "" "≤ 300 ms" "$(awk -v m="${s[0]}" 'BEGIN{print (m <= 300) ? "✅" : "❌"}')"
+    row "$STATUS_OP (unit contents cached by the previous run)" L "$(fmt "${s[@]}")" "—" "" "≤ 300 ms" "$(awk -v m="${s[0]}" 'BEGIN{print (m <= 300) ? "✅" : "❌"}')"
 else
     row "$STATUS_OP" L "failed ($FAILURE)" "—" "" "≤ 300 ms" "❌"
+fi
+if measure "" "$LADDER" -C "$L" status --no-cache; then
+    s=($STATS)
+    row "\`ladder status --no-cache\` (every unit read, as on a first run)" L "$(fmt "${s[@]}")" "—" "" "≤ 300 ms" "$(awk -v m="${s[0]}" 'BEGIN{print (m <= 300) ? "✅" : "❌"}')"
+else
+    row "\`ladder status --no-cache\`" L "failed ($FAILURE)" "—" "" "≤ 300 ms" "❌"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +276,7 @@ fi
 log "peak memory on L"
 if [ -x /usr/bin/time ]; then
     PEAKS=()
-    kb=$(peak_kb "$LADDER" -C "$L" status); PEAKS+=("status $kb")
+    kb=$(peak_kb "$LADDER" -C "$L" status --no-cache); PEAKS+=("status $kb")
     if implemented diff; then kb=$(peak_kb "$LADDER" -C "$L" diff dev staging --name-status); PEAKS+=("diff $kb"); fi
     if implemented promote; then
         PROMOTE_REPO=$L
