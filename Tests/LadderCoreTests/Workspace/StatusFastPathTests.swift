@@ -184,15 +184,55 @@ import Testing
         "---\nimage:\n  tag: 1.0\n", "image:\n  tag: a # b\n  other: c\n", "image:\n\ttag: 1\n", "image:\n  tag: a: b\n",
         "image:\n  - tag: 1\n", "image:\r\n  tag: crlf\r\n", "image:\n  tag:\nchart:\n  version: 1\n", "# only a comment\n", "",
         "image:\n  tag: \"say \\\"hi\\\"\"\n", "\u{FEFF}image:\n  tag: bom\n", "image:\n    tag: four\n  other: 1\n",
+        // What follows the value decides too: a later line the parser refuses, a second occurrence.
+        "image:\n  tag: 1.0\nother: [unclosed\n", "image:\n  tag: 1\nimage:\n  tag: 2\n", "image:\n  tag: 1\n  tag: 2\n",
+        "image:\n  tag: 1\nlist:\n  - [a, b\n", "image:\n  tag: 1\nname: \"unterminated\n", "image:\n  tag: 1\nx: |\n  block\n",
+        "image:\n  tag: 1\nchart:\n  version: 2\nlist:\n  - a\n  - 'b'\nname: \"q\"\n",
     ]
+
+    /// Files the scan answers itself (the other cases may go either way).
+    static let scannedCases: [String] = [
+        "image:\n  tag: 1.0\n", "image:\n  tag: 1\nchart:\n  version: 2\nlist:\n  - a\n  - 'b'\nname: \"q\"\n",
+    ]
+
+    /// Random files built from the lines values files are made of, well and badly nested: the scan
+    /// never answers other than the parser, and answers a fair share itself.
+    @Test func randomFilesNeverSplitTheAnswers() throws {
+        let lines = [
+            "image:", "tag: 1.0", "tag: \"2\"", "chart:", "version: 3", "- a", "- name: x", "-", "value: y", "other: [a",
+            "x: |", "continued", "tag: a: b", "# c", "", "list:", "? q", "image: {tag: 1}", "tag: 'it''s'", "k: v # c",
+            "tag: null", "tag:", "---", "...", "- - a", "name: - x", "url: http://x", "y: 'q'",
+        ]
+        let paths = try ["image.tag", "chart.version", "image", "tag", "list"].map { try KeyPath(parsing: $0) }
+        var generator = SeededGenerator(seed: 7)
+        var scanned = 0
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 1...8, using: &generator)).map { _ in
+                String(repeating: " ", count: [0, 0, 2, 2, 4, 1, 3].randomElement(using: &generator)!) + lines.randomElement(using: &generator)!
+            }.joined(separator: "\n") + "\n"
+            let bytes = Array(text.utf8)
+            for path in paths {
+                let fast = Result { () throws(StructuredError) in try KeyRewriter.values(at: [path], in: bytes, format: .yaml, fastScan: true) }
+                let parsed = Result { () throws(StructuredError) in try KeyRewriter.values(at: [path], in: bytes, format: .yaml, fastScan: false) }
+                #expect(fast == parsed, "\(path) in:\n\(text)")
+            }
+            if FastValueScan.value(of: ["image", "tag"], in: bytes) != .unsure { scanned += 1 }
+        }
+        #expect(scanned > 300)
+    }
 
     /// The line scan answers what the parser answers, or leaves the file to it.
     @Test(arguments: yamlCases)
     func scanAgreesWithTheParser(_ text: String) throws {
-        let paths = try ["image.tag", "chart.version", "image"].map { try KeyPath(parsing: $0) }
         let bytes = Array(text.utf8)
-        let fast = Result { () throws(StructuredError) in try KeyRewriter.values(at: paths, in: bytes, format: .yaml, fastScan: true) }
-        let parsed = Result { () throws(StructuredError) in try KeyRewriter.values(at: paths, in: bytes, format: .yaml, fastScan: false) }
-        #expect(fast == parsed)
+        // One path at a time: a path the scan leaves to the parser sends every path there.
+        for path in try ["image.tag", "chart.version", "image"].map({ try KeyPath(parsing: $0) }) {
+            let fast = Result { () throws(StructuredError) in try KeyRewriter.values(at: [path], in: bytes, format: .yaml, fastScan: true) }
+            let parsed = Result { () throws(StructuredError) in try KeyRewriter.values(at: [path], in: bytes, format: .yaml, fastScan: false) }
+            #expect(fast == parsed, "\(path)")
+        }
+        if Self.scannedCases.contains(text) {
+            #expect(FastValueScan.value(of: ["image", "tag"], in: bytes) != .unsure)
+        }
     }
 }
