@@ -35,12 +35,13 @@ extension LadderCommand {
             let auditActor = pullRequest.auditActor(in: workspace)
             let actor = auditActor.login
             let recorder = AuditRecorder(repository: workspace.repository, actor: auditActor)
-            if let payloadDirectory {
-                try FileManager.default.createDirectory(atPath: payloadDirectory, withIntermediateDirectories: true)
-            }
+            if let payloadDirectory { try PayloadFile.checkDirectory(payloadDirectory) }
             let renderer = try workspace.pullRequestRenderer()
             try pullRequest.checkRemote(in: workspace)
             let forge = pullRequest.payloadForge(in: workspace)
+            // Made before any branch moves, so a directory that cannot be made stops the run with
+            // nothing written; a dry run makes none.
+            if let payloadDirectory, !dryRun { try PayloadFile.createDirectory(payloadDirectory) }
             var results = workspace.autoPromote(policy: gate, actor: actor, now: now, dryRun: dryRun)
             if !dryRun {
                 for (index, result) in results.enumerated() {
@@ -70,7 +71,8 @@ extension LadderCommand {
                 }
             }
             var payloadFiles: [String: String] = [:]
-            for result in results where result.action == .promoted || result.action == .upToDate {
+            // A dry run finds a branch an earlier run wrote up to date, and still writes no payload.
+            for result in results where !dryRun && (result.action == .promoted || result.action == .upToDate) {
                 guard let outcome = result.outcome, let payloadDirectory else { continue }
                 let context = workspace.pullRequestContext(
                     for: outcome.plan, breakGlass: nil, requirements: gate.mergeRequirements(for: outcome.plan), actor: actor, forge: forge)
