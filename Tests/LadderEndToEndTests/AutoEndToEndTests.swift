@@ -81,6 +81,56 @@ import Testing
         }
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "not a directory\n")
     }
+
+    /// `--push` reports each pushed branch under its edge with promote's line, and in the JSON
+    /// report; a dry run pushes and reports nothing.
+    @Test func pushReportsEachPushedBranch() throws {
+        let repo = try FixtureRepository.example()
+        let remote = ScratchDirectory("auto-remote")
+        try Run.git(["init", "-q", "--bare", remote.path], in: repo.path)
+        try Run.git(["remote", "add", "origin", "file://" + remote.path], in: repo.path)
+        try Run.git(["push", "-q", "origin", "main"], in: repo.path)
+        let now = ["--now", "2026-11-24T10:00:00Z"]
+        let branches = ["dev → staging": "ladder/promote/dev-to-staging", "staging → prod": "ladder/promote/staging-to-prod"]
+        /// The line printed right under the table row of `edge`.
+        func lineUnder(_ edge: String, in result: RunResult) -> String? {
+            let lines = result.stdoutLines
+            guard let row = lines.firstIndex(where: { $0.hasPrefix(edge + " ") }), row + 1 < lines.count else { return nil }
+            return lines[row + 1]
+        }
+
+        let dry = try Run.ladder(["auto", "--push", "origin", "--dry-run"] + now, in: repo.path)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(!dry.stdout.contains("pushed"))
+        #expect(try Run.git(["for-each-ref", "refs/heads/ladder"], in: remote.path).stdout == "")
+
+        let first = try Run.ladder(["auto", "--push", "origin"] + now, in: repo.path)
+        #expect(first.status == 0, "\(first.stderr)")
+        for (edge, branch) in branches {
+            #expect(lineUnder(edge, in: first) == "  pushed     origin \(branch)")
+            #expect(try Run.gitOutput(["rev-parse", branch], in: remote.path) == (try repo.git("rev-parse", branch)))
+        }
+
+        let again = try Run.ladder(["auto", "--push", "origin"] + now, in: repo.path)
+        #expect(again.status == 0, "\(again.stderr)")
+        for (edge, branch) in branches {
+            #expect(lineUnder(edge, in: again) == "  pushed     origin \(branch) (already there)")
+        }
+
+        let json = try Run.ladder(["auto", "--push", "origin", "--json"] + now, in: repo.path)
+        #expect(json.status == 0, "\(json.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let edges = report["edges"] as! [[String: Any]]
+        #expect(edges.count == 2)
+        for edge in edges {
+            let pushed = edge["pushed"] as? [String: Any]
+            #expect(pushed?["remote"] as? String == "origin")
+            #expect(pushed?["already_there"] as? Bool == true)
+        }
+        let dryJSON = try Run.ladder(["auto", "--push", "origin", "--json", "--dry-run"] + now, in: repo.path)
+        let dryEdges = (try JSONSerialization.jsonObject(with: Data(dryJSON.stdout.utf8)) as! [String: Any])["edges"] as! [[String: Any]]
+        #expect(dryEdges.count == 2 && dryEdges.allSatisfy { $0["pushed"] is NSNull })
+    }
 }
 
 @Suite struct GitLabOutputTests {
