@@ -35,22 +35,26 @@ extension LadderCommand {
             let auditActor = pullRequest.auditActor(in: workspace)
             let actor = auditActor.login
             let recorder = AuditRecorder(repository: workspace.repository, actor: auditActor)
-            if let payloadDirectory {
-                try FileManager.default.createDirectory(atPath: payloadDirectory, withIntermediateDirectories: true)
-            }
+            if let payloadDirectory { try PayloadFile.checkDirectory(payloadDirectory) }
             let renderer = try workspace.pullRequestRenderer()
             try pullRequest.checkRemote(in: workspace)
             let forge = pullRequest.payloadForge(in: workspace)
+            // Made before any branch moves, so a directory that cannot be made stops the run with
+            // nothing written; a dry run makes none.
+            if let payloadDirectory, !dryRun { try PayloadFile.createDirectory(payloadDirectory) }
             var results = workspace.autoPromote(policy: gate, actor: actor, now: now, dryRun: dryRun)
+            var pushes: [PromotionEdge: AutoFormatter.Push] = [:]
             if !dryRun {
                 for (index, result) in results.enumerated() {
                     guard let outcome = result.outcome, outcome.status == .created || outcome.status == .updated || outcome.status == .upToDate else { continue }
                     do {
                         try recorder.recordPromotion(outcome, identity: gate.policyIdentity, at: now)
                         if let push, let commit = outcome.commit {
-                            _ = try BranchPublisher.push(
+                            let pushed = try BranchPublisher.push(
                                 repository: workspace.repository, remote: push, branch: outcome.plan.branch, commit: commit,
                                 previous: outcome.previousCommit, trunk: workspace.commitID)
+                            pushes[result.edge] = AutoFormatter.Push(
+                                remote: RemoteCredentials.process.scrub(push), branch: outcome.plan.branch, alreadyThere: pushed?.upToDate == true)
                         }
                     } catch {
                         let status = (error as? LadderFailure)?.exitStatus ?? .repository
@@ -70,7 +74,8 @@ extension LadderCommand {
                 }
             }
             var payloadFiles: [String: String] = [:]
-            for result in results where result.action == .promoted || result.action == .upToDate {
+            // A dry run finds a branch an earlier run wrote up to date, and still writes no payload.
+            for result in results where !dryRun && (result.action == .promoted || result.action == .upToDate) {
                 guard let outcome = result.outcome, let payloadDirectory else { continue }
                 let context = workspace.pullRequestContext(
                     for: outcome.plan, breakGlass: nil, requirements: gate.mergeRequirements(for: outcome.plan), actor: actor, forge: forge)
@@ -79,9 +84,9 @@ extension LadderCommand {
                 payloadFiles["\(result.edge.from)->\(result.edge.to)"] = file
             }
             switch console.format {
-            case .json: console.out(AutoFormatter.json(results, payloadFiles: payloadFiles, now: now, dryRun: dryRun).pretty)
+            case .json: console.out(AutoFormatter.json(results, payloadFiles: payloadFiles, pushes: pushes, now: now, dryRun: dryRun).pretty)
             case .markdown: console.out(AutoFormatter.markdown(results, now: now))
-            case .text: console.section("auto", "ladder auto", AutoFormatter.text(results, console: console))
+            case .text: console.section("auto", "ladder auto", AutoFormatter.text(results, pushes: pushes, console: console))
             }
             console.stepSummary(AutoFormatter.markdown(results, now: now))
             for result in results {
@@ -98,6 +103,17 @@ extension LadderCommand {
 }
 
 enum AutoFormatter {
+    /// A branch pushed by `--push`: shown under its edge as `promote --push` shows it.
+    struct Push {
+        /// The remote as given, without credentials.
+        let remote: String
+        let branch: String
+        /// The remote already held the commit; nothing was sent.
+        let alreadyThere: Bool
+
+        var line: String { "  pushed     \(remote) \(branch)\(alreadyThere ? " (already there)" : "")" }
+    }
+
     static func word(_ action: AutoEdgeResult.Action) -> String {
         switch action {
         case .promoted: return "promoted"
@@ -110,11 +126,13 @@ enum AutoFormatter {
         }
     }
 
-    static func text(_ results: [AutoEdgeResult], console: Console) -> String {
+    static func text(_ results: [AutoEdgeResult], pushes: [PromotionEdge: Push], console: Console) -> String {
         if results.isEmpty { return "no environment has auto: true in the policy; nothing to do" }
         var table = TextTable(["EDGE", "RESULT", "DETAILS"])
         for result in results {
-            table.add(["\(result.edge.from) → \(result.edge.to)", word(result.action), result.reason])
+            table.add(
+                ["\(result.edge.from) → \(result.edge.to)", word(result.action), result.reason],
+                details: pushes[result.edge].map { [$0.line] } ?? [])
         }
         return table.render { column, row, text in
             guard row >= 0, column == 1 else { return row < 0 ? console.style(text, .bold) : text }
@@ -127,7 +145,7 @@ enum AutoFormatter {
         }
     }
 
-    static func json(_ results: [AutoEdgeResult], payloadFiles: [String: String], now: Date, dryRun: Bool) -> JSONValue {
+    static func json(_ results: [AutoEdgeResult], payloadFiles: [String: String], pushes: [PromotionEdge: Push], now: Date, dryRun: Bool) -> JSONValue {
         [
             "time": .string(Timestamp.format(now)),
             "dry_run": .bool(dryRun),
@@ -143,6 +161,7 @@ enum AutoFormatter {
                     "units": .array((result.outcome?.plan.units ?? []).map(JSONValue.string)),
                     "due_at": .optional(result.dueAt.map(Timestamp.format)),
                     "payload": .optional(payloadFiles["\(result.edge.from)->\(result.edge.to)"]),
+                    "pushed": pushes[result.edge].map { ["remote": .string($0.remote), "already_there": .bool($0.alreadyThere)] } ?? .null,
                     "policy": result.decision?.json ?? .null,
                 ]
             }),

@@ -120,12 +120,15 @@ final class Console {
 struct TextTable {
     var header: [String]
     var rows: [[String]] = []
+    /// Lines printed as they are under a row (by row index), outside the columns.
+    var details: [Int: [String]] = [:]
 
     init(_ header: [String]) {
         self.header = header
     }
 
-    mutating func add(_ row: [String]) {
+    mutating func add(_ row: [String], details lines: [String] = []) {
+        if !lines.isEmpty { details[rows.count] = lines }
         rows.append(row)
     }
 
@@ -146,6 +149,7 @@ struct TextTable {
                 cells.append(decorate?(index, rowIndex - 1, padded) ?? padded)
             }
             lines.append(cells.joined(separator: "  "))
+            lines += details[rowIndex - 1] ?? []
         }
         return lines.joined(separator: "\n")
     }

@@ -396,4 +396,36 @@ enum PayloadFile {
             throw WorkspaceError.invalidInput("--payload \(path): the directory \(directory) does not exist or is not writable")
         }
     }
+
+    /// Fails early, before anything is written, when `--payload-dir` cannot hold payload files: it
+    /// must be a writable directory, or be absent with its nearest existing ancestor a writable
+    /// directory (it is created with its missing parents). Creates nothing, so a dry run fails the
+    /// same way as a real one.
+    static func checkDirectory(_ path: String) throws {
+        func refuse(_ reason: String) -> Error { WorkspaceError.invalidInput("--payload-dir \(path): \(reason)") }
+        guard !path.isEmpty else { throw WorkspaceError.invalidInput("--payload-dir: no directory given") }
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw refuse("exists and is not a directory") }
+            guard manager.isWritableFile(atPath: path) else { throw refuse("the directory is not writable") }
+            return
+        }
+        var ancestor = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        while !manager.fileExists(atPath: ancestor.path, isDirectory: &isDirectory) && ancestor.path != "/" {
+            ancestor = ancestor.deletingLastPathComponent()
+        }
+        guard isDirectory.boolValue else { throw refuse("cannot create it: \(ancestor.path) is not a directory") }
+        guard manager.isWritableFile(atPath: ancestor.path) else { throw refuse("cannot create it: \(ancestor.path) is not writable") }
+    }
+
+    /// Creates the `--payload-dir` directory with its missing parents (after `checkDirectory`).
+    static func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? error.localizedDescription
+            throw WorkspaceError.invalidInput("--payload-dir \(path): cannot create it: \(reason)")
+        }
+    }
 }
