@@ -43,18 +43,16 @@ extension LadderCommand {
             // nothing written; a dry run makes none.
             if let payloadDirectory, !dryRun { try PayloadFile.createDirectory(payloadDirectory) }
             var results = workspace.autoPromote(policy: gate, actor: actor, now: now, dryRun: dryRun)
-            var pushes: [PromotionEdge: AutoFormatter.Push] = [:]
+            var pushes: [PromotionEdge: PushReport] = [:]
             if !dryRun {
                 for (index, result) in results.enumerated() {
                     guard let outcome = result.outcome, outcome.status == .created || outcome.status == .updated || outcome.status == .upToDate else { continue }
                     do {
                         try recorder.recordPromotion(outcome, identity: gate.policyIdentity, at: now)
-                        if let push, let commit = outcome.commit {
-                            let pushed = try BranchPublisher.push(
-                                repository: workspace.repository, remote: push, branch: outcome.plan.branch, commit: commit,
-                                previous: outcome.previousCommit, trunk: workspace.commitID)
-                            pushes[result.edge] = AutoFormatter.Push(
-                                remote: RemoteCredentials.process.scrub(push), branch: outcome.plan.branch, alreadyThere: pushed?.upToDate == true)
+                        if let commit = outcome.commit,
+                            let pushed = try pullRequest.pushBranch(outcome.plan.branch, commit: commit, previous: outcome.previousCommit, in: workspace)
+                        {
+                            pushes[result.edge] = pushed
                         }
                     } catch {
                         let status = (error as? LadderFailure)?.exitStatus ?? .repository
@@ -103,17 +101,6 @@ extension LadderCommand {
 }
 
 enum AutoFormatter {
-    /// A branch pushed by `--push`: shown under its edge as `promote --push` shows it.
-    struct Push {
-        /// The remote as given, without credentials.
-        let remote: String
-        let branch: String
-        /// The remote already held the commit; nothing was sent.
-        let alreadyThere: Bool
-
-        var line: String { "  pushed     \(remote) \(branch)\(alreadyThere ? " (already there)" : "")" }
-    }
-
     static func word(_ action: AutoEdgeResult.Action) -> String {
         switch action {
         case .promoted: return "promoted"
@@ -126,7 +113,7 @@ enum AutoFormatter {
         }
     }
 
-    static func text(_ results: [AutoEdgeResult], pushes: [PromotionEdge: Push], console: Console) -> String {
+    static func text(_ results: [AutoEdgeResult], pushes: [PromotionEdge: PushReport], console: Console) -> String {
         if results.isEmpty { return "no environment has auto: true in the policy; nothing to do" }
         var table = TextTable(["EDGE", "RESULT", "DETAILS"])
         for result in results {
@@ -145,7 +132,7 @@ enum AutoFormatter {
         }
     }
 
-    static func json(_ results: [AutoEdgeResult], payloadFiles: [String: String], pushes: [PromotionEdge: Push], now: Date, dryRun: Bool) -> JSONValue {
+    static func json(_ results: [AutoEdgeResult], payloadFiles: [String: String], pushes: [PromotionEdge: PushReport], now: Date, dryRun: Bool) -> JSONValue {
         [
             "time": .string(Timestamp.format(now)),
             "dry_run": .bool(dryRun),

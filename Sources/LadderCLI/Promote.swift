@@ -159,10 +159,8 @@ extension LadderCommand {
                     try recorder.recordPromotion(outcome, identity: gate.policyIdentity, at: now)
                 }
                 var pushLine: String?
-                if let push, !dryRun, let commit = outcome.commit {
-                    let pushed = try BranchPublisher.push(
-                        repository: workspace.repository, remote: push, branch: outcome.plan.branch, commit: commit, previous: outcome.previousCommit, trunk: workspace.commitID)
-                    pushLine = "  pushed     \(push) \(outcome.plan.branch)\(pushed?.upToDate == true ? " (already there)" : "")"
+                if let commit = outcome.commit {
+                    pushLine = try pullRequest.pushBranch(outcome.plan.branch, commit: commit, previous: outcome.previousCommit, in: workspace)?.line
                 }
                 var payloadValue: JSONValue = .null
                 var payloadLine: String?

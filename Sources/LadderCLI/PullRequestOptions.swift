@@ -36,6 +36,26 @@ struct PullRequestOptions: ParsableArguments {
     func checkRemote(in workspace: Workspace) throws {
         if let push { try BranchPublisher.validate(remote: push, repository: workspace.repository) }
     }
+
+    /// Pushes `branch` at `commit` to the `--push` remote (with the lease on `previous`); nil
+    /// without `--push` or on a dry run.
+    func pushBranch(_ branch: String, commit: ObjectID, previous: ObjectID?, in workspace: Workspace) throws -> PushReport? {
+        guard let push, !dryRun else { return nil }
+        let pushed = try BranchPublisher.push(
+            repository: workspace.repository, remote: push, branch: branch, commit: commit, previous: previous, trunk: workspace.commitID)
+        return PushReport(remote: RemoteCredentials.process.scrub(push), branch: branch, alreadyThere: pushed?.upToDate == true)
+    }
+}
+
+/// A branch pushed by `--push`, as `promote`, `rollback` and `auto` report it.
+struct PushReport {
+    /// The remote as given, without credentials (a URL may carry a token).
+    let remote: String
+    let branch: String
+    /// The remote already held the commit; nothing was sent.
+    let alreadyThere: Bool
+
+    var line: String { "  pushed     \(remote) \(branch)\(alreadyThere ? " (already there)" : "")" }
 }
 
 /// `--payload FILE` of `promote` and `rollback` (`auto` writes one file per promotion with

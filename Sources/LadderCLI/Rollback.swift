@@ -118,11 +118,8 @@ extension LadderCommand {
             // As with promote: the branch is pushed whenever it holds the rollback, also when this
             // run found it up to date (an earlier run may not have pushed it).
             var pushLine: String?
-            if let push, !dryRun, let commit = outcome.commit {
-                let pushed = try BranchPublisher.push(
-                    repository: workspace.repository, remote: push, branch: outcome.plan.branch, commit: commit,
-                    previous: outcome.previousCommit, trunk: workspace.commitID)
-                pushLine = "  pushed     \(push) \(outcome.plan.branch)\(pushed?.upToDate == true ? " (already there)" : "")"
+            if let commit = outcome.commit {
+                pushLine = try pullRequest.pushBranch(outcome.plan.branch, commit: commit, previous: outcome.previousCommit, in: workspace)?.line
             }
 
             switch console.format {

@@ -81,6 +81,29 @@ import Testing
         #expect(try Run.gitOutput(["rev-parse", "ladder/promote/dev-to-staging"], in: remote.path) == remoteTip)
     }
 
+    /// A push that succeeds reports the remote with any token in it masked, in promote, rollback and auto.
+    @Test func pushedLinesMaskTokens() throws {
+        let secret = "tok_SECRETVALUE12345"
+        for command in [["promote", "dev", "staging"], ["rollback", "staging"], ["auto"]] {
+            let repo = try FixtureRepository.example()
+            let remote = ScratchDirectory("remote")
+            let path = remote.join("\(secret).git")
+            try Run.git(["init", "-q", "--bare", path], in: repo.path)
+            try Run.git(["push", "-q", "file://" + path, "main"], in: repo.path)
+            if command[0] == "rollback" {
+                try repo.commit(
+                    ["environments/staging/web/values.yaml": "image:\n  tag: \"4.9.0\"\n"],
+                    "promote(staging): web from dev\n\nLadder-Promotion: 0123456789abcdef\nLadder-From: dev\nLadder-To: staging",
+                    date: "2026-11-23T09:00:00Z")
+            }
+            let result = try Run.ladder(
+                command + ["--push", "file://" + path, "--now", "2026-11-24T10:00:00Z"], in: repo.path, environment: ["GITHUB_TOKEN": secret])
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            #expect(result.stdout.contains("  pushed     file://\(remote.path)/***.git "), "\(command): \(result.stdout)")
+            #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(command)")
+        }
+    }
+
     @Test func tokensNeverAppearInOutput() throws {
         let repo = try FixtureRepository.example()
         let secret = "ghp_SUPERSECRETTOKEN1234567890"
