@@ -67,9 +67,6 @@ extension LadderCommand {
                     transition: nil, policy: AuditPolicy(
                         path: gate.policyIdentity.path, sha256: gate.policyIdentity.sha256,
                         rules: results.map { AuditRuleResult(id: "\($0.edge.from)->\($0.edge.to)", result: $0.action.rawValue, message: $0.reason) }))
-                if let push {
-                    _ = try AuditLog(repository: workspace.repository).push(remote: push, actor: auditActor, source: recorder.source, at: now)
-                }
             }
             var payloadFiles: [String: String] = [:]
             // A dry run finds a branch an earlier run wrote up to date, and still writes no payload.
@@ -78,7 +75,7 @@ extension LadderCommand {
                 let context = workspace.pullRequestContext(
                     for: outcome.plan, breakGlass: nil, requirements: gate.mergeRequirements(for: outcome.plan), actor: actor, forge: forge)
                 let file = (payloadDirectory as NSString).appendingPathComponent("\(result.edge.from)-to-\(result.edge.to).json")
-                try PayloadFile.write(renderer.render(context).payload, to: file)
+                try PayloadFile.write(renderer.render(context).payload, to: file, flag: "--payload-dir")
                 payloadFiles["\(result.edge.from)->\(result.edge.to)"] = file
             }
             switch console.format {
@@ -93,6 +90,11 @@ extension LadderCommand {
                 case .denied, .error: console.annotation(result.action == .error ? "error" : "warning", "\(result.edge): \(result.reason)")
                 default: break
                 }
+            }
+            // The audit log follows the branches once the report is out: if this push fails, what
+            // was promoted and pushed has been shown.
+            if let push, !dryRun {
+                _ = try AuditLog(repository: workspace.repository).push(remote: push, actor: auditActor, source: recorder.source, at: now)
             }
             let worst = results.map(\.exitStatus).max() ?? .success
             if worst != .success { throw ExitCode(worst.rawValue) }

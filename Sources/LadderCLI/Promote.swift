@@ -368,19 +368,20 @@ enum PayloadFile {
         return url.deletingPathExtension().path + ".\(target).\(ext)"
     }
 
-    static func write(_ value: JSONValue, to path: String) throws {
+    /// Writes `value` to `path`; `flag` names the option that gave the path in errors.
+    static func write(_ value: JSONValue, to path: String, flag: String = "--payload") throws {
         let text = value.pretty + "\n"
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
             try Data(text.utf8).write(to: temporary)
         } catch {
-            throw WorkspaceError.invalidInput("--payload \(path): cannot write the file: \((error as NSError).localizedFailureReason ?? "permission denied or no such directory")")
+            throw WorkspaceError.invalidInput("\(flag) \(path): cannot write the file: \((error as NSError).localizedFailureReason ?? "permission denied or no such directory")")
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw WorkspaceError.invalidInput("--payload \(path): cannot write the file: \(reason)")
+            throw WorkspaceError.invalidInput("\(flag) \(path): cannot write the file: \(reason)")
         }
     }
 
