@@ -67,6 +67,20 @@ final class FastImport {
     /// The object id of a mark, once everything written so far has been imported.
     func sha(ofMark mark: Int) throws -> String {
         line("get-mark :\(mark)")
+        return try answer()
+    }
+
+    /// The object id of the tree at `path` in the commit of `mark` (`ls`); nil when absent.
+    func treeID(atPath path: String, ofMark mark: Int) throws -> String? {
+        line("ls :\(mark) \(path)")
+        // `040000 tree <id>\t<path>`, or `missing <path>`.
+        let fields = try answer().split(separator: " ", maxSplits: 2)
+        guard fields.count == 3, fields[1] == "tree" else { return nil }
+        return String(fields[2].prefix { $0 != "\t" })
+    }
+
+    /// Flushes what is buffered and reads fast-import's one-line answer.
+    private func answer() throws -> String {
         flush()
         var bytes: [UInt8] = []
         var byte: UInt8 = 0

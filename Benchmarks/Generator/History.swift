@@ -219,6 +219,17 @@ struct HistoryWriter {
             style: chosen)
     }
 
+    /// The promotion id `ladder promote --unit …` gives these units on the trunk tip (SPEC section
+    /// 5): SHA-256 over the edge, each unit's tree in the source environment and the base commit.
+    func promotionID(from: String, to: String, units: [String], base: String) throws -> String {
+        var input = "\(from)\n\(to)\n"
+        for unit in units.sorted() {
+            input += "\(unit) \(try stream.treeID(atPath: "environments/\(from)/\(unit)", ofMark: mainMark) ?? "-")\n"
+        }
+        input += base
+        return String(AuditHash.hex(Array(input.utf8)).prefix(16))
+    }
+
     /// A promotion of `chosen` units from `from` to `to`, with Ladder's subject, body and trailers.
     mutating func promotion(from: String, to: String, units chosen: [Int], style: Style? = nil) throws {
         let sourceCommit = try stream.sha(ofMark: mainMark)
@@ -241,7 +252,7 @@ struct HistoryWriter {
         }
         let names = chosen.map { units[$0].name }
         let summary = names.count <= 3 ? names.joined(separator: ", ") : "\(names.count) units"
-        let id = String(AuditHash.hex(Array("\(from)\n\(to)\n\(sourceCommit)\n\(names.joined(separator: ","))".utf8)).prefix(16))
+        let id = try promotionID(from: from, to: to, units: names, base: sourceCommit)
         let body = """
             Promotes \(names.count == 1 ? "1 unit" : "\(names.count) units") from \(from) to \(to).
 
@@ -324,7 +335,7 @@ struct HistoryWriter {
         }
         states = saved
         let names = chosen.map { units[$0].name }
-        let id = String(AuditHash.hex(Array("staging\nprod\n\(sourceCommit)\n\(names.joined(separator: ","))".utf8)).prefix(16))
+        let id = try promotionID(from: "staging", to: "prod", units: names, base: sourceCommit)
         let author = Self.releaseEngineers[2]
         stream.commit(
             ref: "refs/heads/ladder/promote/staging-to-prod", mark: stream.newMark(), author: author, committer: author,

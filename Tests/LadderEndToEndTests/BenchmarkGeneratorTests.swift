@@ -44,6 +44,20 @@ import Testing
         #expect(audit.hasPrefix("{\"action\":"))
         #expect(audit.contains("\"prev_hash\":\"0000000000000000000000000000000000000000000000000000000000000000\""))
 
+        // Promotion ids are what `ladder plan` computes for the same units on the same base.
+        for commit in promotions.split(separator: "\n").prefix(3).map(String.init) {
+            let message = try Run.gitOutput(["log", "-1", "--format=%B", commit], in: repo)
+            func trailer(_ key: String) -> String {
+                message.split(separator: "\n").first { $0.hasPrefix("\(key): ") }.map { String($0.dropFirst(key.count + 2)) } ?? ""
+            }
+            let (from, to) = (trailer("Ladder-From"), trailer("Ladder-To"))
+            let changed = try Run.gitOutput(["diff", "--name-only", "\(commit)~1", commit, "--", "environments/\(to)"], in: repo)
+            let units = Set(changed.split(separator: "\n").map { String($0.split(separator: "/")[2]) }).sorted()
+            let plan = try Run.ladder(["plan", from, to, "--ref", trailer("Ladder-Source-Commit"), "--json"] + units.flatMap { ["--unit", $0] }, in: repo)
+            let object = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
+            #expect(object?["promotion_id"] as? String == trailer("Ladder-Promotion"), "\(commit): \(plan.stderr)")
+        }
+
         // 1% of the units differ between dev and staging, as the manifest says.
         let facts = try String(contentsOfFile: manifest, encoding: .utf8)
         let differing = facts.split(separator: "\n").first { $0.hasPrefix("differing_units=") }!

@@ -162,7 +162,7 @@ extension Workspace {
         for unit in units { idInput += "\(unit) \(sourceUnits[unit]?.hex ?? "-")\n" }
         if units.isEmpty { idInput += "\(sourceTree?.hex ?? "-")\n" }
         idInput += baseCommit.hex
-        let promotionID = SHA256.hash(data: Array(idInput.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16)
+        let promotionID = AuditHash.hex(idInput.utf8).prefix(16)
 
         return PromotionPlan(
             from: source, to: target, baseCommit: baseCommit, sourceCommit: sourceCommit, units: units,
