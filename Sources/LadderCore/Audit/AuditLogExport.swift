@@ -104,6 +104,9 @@ public struct AuditExporter {
     public var format: AuditExportFormat
     /// Called with the number of rows written so far, every few thousand rows.
     public var progress: ((Int) -> Void)?
+    /// How many bytes of JSON lines wait in memory for the chain's verification before the rest
+    /// waits in a temporary file (see ``AuditSpool``).
+    var memoryBudget = 256 << 20
 
     public init(log: AuditLog, history: AuditHistory?, filter: AuditExportFilter, format: AuditExportFormat) {
         self.log = log
@@ -132,7 +135,9 @@ public struct AuditExporter {
             counted(row.record)
         }
 
-        if let batches = try log.preparedLinearChain(format: format, filter: filter) {
+        var spool: (any AuditLineStore)?
+        if #available(macOS 15, *), format == .jsonl { spool = AuditSpool(memoryBudget: memoryBudget) }
+        if let batches = try log.preparedLinearChain(format: format, filter: filter, spool: spool) {
             result.chain = try AuditPreparedBatch.verify(batches)
             try output.write(writer.header)
             for batch in batches {
@@ -145,7 +150,11 @@ public struct AuditExporter {
                     }
                 }
                 // The batch's JSON lines, in event order (other formats have none).
-                try batch.output.withUnsafeBytes { try output.write($0) }
+                if let range = batch.spooled, let spool {
+                    try spool.copy(range, to: output)
+                } else {
+                    try batch.output.withUnsafeBytes { try output.write($0) }
+                }
             }
         } else {
             // A chain with joins: libgit2's topological walk orders it.

@@ -61,13 +61,16 @@ extension AuditLog {
     /// the export row) depends on nothing else, so with `workers` > 1 batches are prepared on
     /// other cores while this thread reads on. The link checks, which need the events in order,
     /// are left to ``AuditPreparedBatch/verify(_:)``.
+    ///
+    /// With a `spool`, a batch's JSON lines may move there as soon as they are made (see
+    /// ``AuditPreparedBatch/spooled``), so memory does not grow with the log.
     func preparedLinearChain(
         format: AuditExportFormat, filter: AuditExportFilter, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-        batchSize: Int = 1_024
+        batchSize: Int = 1_024, spool: (any AuditLineStore)? = nil
     ) throws -> [AuditPreparedBatch]? {
         guard workers > 1, #available(macOS 15, *) else {
             var prepared: [AuditPreparedBatch] = []
-            guard try readLinearChain(batchSize: batchSize, { prepared.append(AuditPreparedBatch($0, format: format, filter: filter)) })
+            guard try readLinearChain(batchSize: batchSize, { prepared.append(AuditPreparedBatch($0, format: format, filter: filter, spool: spool)) })
             else { return nil }
             return prepared.reversed()
         }
@@ -78,7 +81,7 @@ extension AuditLog {
         defer { group.wait() }
         let linear = try readLinearChain(batchSize: batchSize) { batch in
             queue.async(group: group) {
-                let done = AuditPreparedBatch(batch, format: format, filter: filter)
+                let done = AuditPreparedBatch(batch, format: format, filter: filter, spool: spool)
                 prepared.withLock { $0.append(done) }
             }
         }
@@ -86,6 +89,14 @@ extension AuditLog {
         group.wait()
         return prepared.withLock { $0 }.sorted { $0.number > $1.number }
     }
+}
+
+/// Somewhere prepared JSON lines can wait outside memory (``AuditSpool``).
+protocol AuditLineStore: Sendable {
+    /// Keeps `bytes` and returns where they are; nil leaves them with the caller.
+    func store(_ bytes: [UInt8]) -> Range<Int>?
+    /// Copies the bytes kept at `range` to `output`.
+    func copy(_ range: Range<Int>, to output: AuditExportOutput) throws
 }
 
 /// What the export of one approval-carrying event adds to ``AuditApprovalIndex``.
@@ -140,12 +151,15 @@ struct AuditPreparedBatch: Sendable {
     var number: Int
     /// Parents first.
     var events: [Event] = []
+    /// The JSON lines of the events, in order (empty once spooled).
     var output: [UInt8] = []
+    /// Where the lines went instead, when a spool took them.
+    var spooled: Range<Int>?
 
     /// Reads every message of `batch`: messages the fast scan accepts (see ``AuditEventScan``)
     /// are checked and turned into JSON lines in place; the others go through the full parser,
     /// which decides exactly as ``AuditChainVerifier`` does.
-    init(_ batch: AuditMessageBatch, format: AuditExportFormat, filter: AuditExportFilter) {
+    init(_ batch: AuditMessageBatch, format: AuditExportFormat, filter: AuditExportFilter, spool: (any AuditLineStore)? = nil) {
         number = batch.number
         events.reserveCapacity(batch.ranges.count)
         if format == .jsonl { output.reserveCapacity(batch.bytes.count + batch.ranges.count * 320) }
@@ -154,6 +168,10 @@ struct AuditPreparedBatch: Sendable {
                 let message = UnsafeRawBufferPointer(rebasing: raw[batch.ranges[index]])
                 events.append(prepare(message, commit: batch.commits[index], format: format, filter: filter))
             }
+        }
+        if let spool, !output.isEmpty, let range = spool.store(output) {
+            spooled = range
+            output = []
         }
     }
 

@@ -138,10 +138,12 @@ import Testing
         return zip(report.nodes, entries).map { JSONLinesRow.text(AuditExportRow(event: $0.event), eventJSON: $1.message) }.joined()
     }
 
-    func exported(_ log: AuditLog, format: AuditExportFormat = .jsonl) throws -> (String, AuditExportResult) {
+    func exported(_ log: AuditLog, format: AuditExportFormat = .jsonl, memoryBudget: Int = 256 << 20) throws -> (String, AuditExportResult) {
         let directory = ScratchDirectory("export")
         let path = directory.join("out")
-        let result = try AuditExporter(log: log, history: nil, filter: AuditExportFilter(), format: format).export(toFile: path)
+        var exporter = AuditExporter(log: log, history: nil, filter: AuditExportFilter(), format: format)
+        exporter.memoryBudget = memoryBudget
+        let result = try exporter.export(toFile: path)
         return (try String(contentsOfFile: path, encoding: .utf8), result)
     }
 
@@ -180,6 +182,8 @@ import Testing
         #expect(String(decoding: lines, as: UTF8.self) == (try expectedLines(log)))
         let (text, result) = try exported(log)
         #expect(text == (try expectedLines(log)))
+        // The same bytes when every line waits in the temporary file.
+        #expect(try exported(log, memoryBudget: 0).0 == text)
         #expect(result.chain.eventCount == 7)
         #expect(result.chain.tip?.hash == events.last?.hash)
         #expect(result.chain.tip?.seq == 7)
@@ -187,6 +191,40 @@ import Testing
         let (csv, _) = try exported(log, format: .csv)
         let writer = AuditExportWriter(format: .csv)
         #expect(csv == writer.render(events.map(AuditExportRow.init(event:))))
+    }
+
+    /// Lines spooled to the temporary file come back in chain order, byte for byte; a spool that
+    /// refuses leaves them in memory.
+    @Test func spooledLinesComeBackInOrder() throws {
+        let fixture = try FixtureRepository()
+        let log = try AuditStore.log(fixture.path)
+        for number in 1...9 { try log.append(AuditStore.body(number)) }
+        let expected = try expectedLines(log)
+        // Everything spooled, then only what exceeds a budget of about two batches.
+        for budget in [0, 3_000] {
+            let spool = AuditSpool(memoryBudget: budget)
+            let batches = try #require(try log.preparedLinearChain(format: .jsonl, filter: AuditExportFilter(), workers: 3, batchSize: 2, spool: spool))
+            let spooled = batches.filter { $0.spooled != nil }
+            #expect(spooled.allSatisfy { $0.output.isEmpty })
+            #expect(budget == 0 ? spooled.count == batches.count : (1..<batches.count).contains(spooled.count), "budget \(budget)")
+            let directory = ScratchDirectory("spool")
+            let descriptor = open(directory.join("out"), O_WRONLY | O_CREAT, 0o644)
+            let output = AuditExportOutput(descriptor: descriptor, path: directory.join("out"), digest: false)
+            for batch in batches {
+                if let range = batch.spooled { try spool.copy(range, to: output) } else { try batch.output.withUnsafeBytes { try output.write($0) } }
+            }
+            try output.flush()
+            close(descriptor)
+            #expect(try String(contentsOfFile: directory.join("out"), encoding: .utf8) == expected, "budget \(budget)")
+        }
+
+        struct Refusing: AuditLineStore {
+            func store(_ bytes: [UInt8]) -> Range<Int>? { nil }
+            func copy(_ range: Range<Int>, to output: AuditExportOutput) throws { Issue.record("nothing was stored") }
+        }
+        let kept = try #require(try log.preparedLinearChain(format: .jsonl, filter: AuditExportFilter(), workers: 2, batchSize: 4, spool: Refusing()))
+        #expect(kept.allSatisfy { $0.spooled == nil && !$0.output.isEmpty })
+        #expect(String(decoding: kept.flatMap(\.output), as: UTF8.self) == expected)
     }
 
     @Test func emptyLogExportsNothing() throws {
