@@ -1,7 +1,5 @@
-import Dispatch
 import Foundation
 import LadderGit
-import Synchronization
 
 /// Approvals recorded by `ladder check` (`promotion.checked` events), looked up for trunk
 /// commits.
@@ -201,28 +199,12 @@ struct AuditHistoryComparer: Sendable {
         // parent it has just compared (one extra commit read per run).
         let runLength = runLength ?? max(64, chain.count / (workers * 8))
         let runs = stride(from: 0, to: chain.count, by: runLength).map { $0..<min($0 + runLength, chain.count) }
-        let next = Mutex(0)
-        let results = Mutex<[Int: Result<[AuditExportRow], any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let setup = Result { try Repository.open(at: gitDirectory) }
-            let retainer = TreeRetainer()
-            while true {
-                let run = next.withLock { value in
-                    defer { value += 1 }
-                    return value
-                }
-                guard run < runs.count else { break }
-                let outcome = setup.flatMap { repository in
-                    Result { () throws -> [AuditExportRow] in
-                        var rows: [AuditExportRow] = []
-                        try self.rows(of: chain[runs[run]], repository: repository, retainer: retainer) { rows.append($0) }
-                        return rows
-                    }
-                }
-                results.withLock { $0[run] = outcome }
-            }
+        return try ParallelWork.map(runs.count, workers: workers) {
+            (repository: try Repository.open(at: gitDirectory), retainer: TreeRetainer())
+        } _: { state, run in
+            var rows: [AuditExportRow] = []
+            try self.rows(of: chain[runs[run]], repository: state.repository, retainer: state.retainer) { rows.append($0) }
+            return rows
         }
-        let finished = results.withLock { $0 }
-        return try runs.indices.map { try finished[$0]!.get() }
     }
 }

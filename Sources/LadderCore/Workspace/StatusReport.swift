@@ -1,7 +1,5 @@
-import Dispatch
 import Foundation
 import LadderGit
-import Synchronization
 
 /// `ladder status`: units × environments.
 public struct StatusReport: Sendable {
@@ -131,55 +129,34 @@ extension Workspace {
 
     /// The unit contents and history of `status` on `workers` threads, each with its own repository
     /// handle (libgit2 objects are not thread-safe). Units are handed out in small chunks so that
-    /// the thread that also reads the history takes fewer; results land by job index, so the
+    /// the thread that also reads the history takes fewer; results come back in job order, so the
     /// report does not depend on scheduling.
     @available(macOS 15, *)
     private func statusParts(_ jobs: [StatusJob], historyLimit: Int, workers: Int) throws -> StatusParts {
-        struct Output: Sendable {
-            var contents: [(index: Int, content: UnitContent)] = []
-            var pending: [StatusReport.Pending] = []
-            var lastPromotions: [StatusReport.LastPromotion] = []
+        enum Piece: Sendable {
+            case history(pending: [StatusReport.Pending], lastPromotions: [StatusReport.LastPromotion])
+            case contents([UnitContent])
         }
-        let path = repository.gitDirectory
-        let config = config
-        let commitID = commitID
-        let revision = revision
-        let chunk = 32
-        let next = Mutex(0)
-        let outputs = Mutex<[Result<Output, any Error>]>([])
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let outcome = Result { () throws -> Output in
-                let repository = try Repository.open(at: path)
-                var output = Output()
-                if worker == 0 {
-                    let workspace = try Workspace(repository: repository, config: config, commitID: commitID, revision: revision)
-                    output.pending = try workspace.pendingPromotions()
-                    output.lastPromotions = try workspace.lastPromotions(limit: historyLimit)
-                }
-                let reader = UnitContentReader(repository: repository, config: config)
-                while true {
-                    let start = next.withLock { value in
-                        defer { value += chunk }
-                        return value
-                    }
-                    guard start < jobs.count else { break }
-                    for index in start..<min(start + chunk, jobs.count) {
-                        output.contents.append((index, try reader.content(unit: jobs[index].unit, tree: jobs[index].tree)))
-                    }
-                }
-                return output
+        let (path, config, commitID, revision) = (repository.gitDirectory, config, commitID, revision)
+        let chunks = stride(from: 0, to: jobs.count, by: 32).map { $0..<min($0 + 32, jobs.count) }
+        // Item 0, handed out first, is the history; the others are chunks of units.
+        let pieces = try ParallelWork.map(chunks.count + 1, workers: workers) {
+            let repository = try Repository.open(at: path)
+            return (repository: repository, reader: UnitContentReader(repository: repository, config: config))
+        } _: { state, item -> Piece in
+            guard item > 0 else {
+                let workspace = try Workspace(repository: state.repository, config: config, commitID: commitID, revision: revision)
+                return .history(pending: try workspace.pendingPromotions(), lastPromotions: try workspace.lastPromotions(limit: historyLimit))
             }
-            outputs.withLock { $0.append(outcome) }
+            return .contents(try chunks[item - 1].map { try state.reader.content(unit: jobs[$0].unit, tree: jobs[$0].tree) })
         }
-        var contents = [UnitContent?](repeating: nil, count: jobs.count)
         var parts = StatusParts(contents: [], pending: [], lastPromotions: [])
-        for outcome in outputs.withLock({ $0 }) {
-            let output = try outcome.get()
-            for (index, content) in output.contents { contents[index] = content }
-            parts.pending += output.pending
-            parts.lastPromotions += output.lastPromotions
+        for piece in pieces {
+            switch piece {
+            case .history(let pending, let lastPromotions): (parts.pending, parts.lastPromotions) = (pending, lastPromotions)
+            case .contents(let contents): parts.contents += contents
+            }
         }
-        parts.contents = contents.map { $0! }
         return parts
     }
 
