@@ -7,11 +7,11 @@ import LadderGit
 /// the index or HEAD. What differs between promotions and rollbacks (the content check, the
 /// policy, the message, the tree changes, the error for a moved branch) comes in as closures.
 struct BranchWriter {
-    /// How the stage ended.
-    enum Status {
-        case upToDate
-        case wouldCreate
-        case wouldUpdate
+    /// How the stage ended; the raw values are those of ``PromotionStatus`` and ``RollbackStatus``.
+    enum Status: String {
+        case upToDate = "up_to_date"
+        case wouldCreate = "would_create"
+        case wouldUpdate = "would_update"
         case created
         case updated
     }
@@ -81,5 +81,15 @@ struct BranchWriter {
             throw error
         }
         return Result(status: existing == nil ? .created : .updated, previous: existing, commit: commit, decision: decision, message: message)
+    }
+}
+
+/// A command's status that names each ``BranchWriter/Status`` with the same raw value.
+protocol BranchWriterReporting: RawRepresentable<String> {}
+
+extension BranchWriterReporting {
+    init(_ status: BranchWriter.Status) {
+        guard let value = Self(rawValue: status.rawValue) else { preconditionFailure("no \(Self.self) for \(status)") }
+        self = value
     }
 }

@@ -38,17 +38,7 @@ public struct PromotionOutcome: Sendable {
     public let message: String?
 }
 
-extension PromotionStatus {
-    init(_ status: BranchWriter.Status) {
-        switch status {
-        case .upToDate: self = .upToDate
-        case .wouldCreate: self = .wouldCreate
-        case .wouldUpdate: self = .wouldUpdate
-        case .created: self = .created
-        case .updated: self = .updated
-        }
-    }
-}
+extension PromotionStatus: BranchWriterReporting {}
 
 extension Workspace {
     /// Plans, gates and writes a promotion: builds the new tree in memory from the base commit's
