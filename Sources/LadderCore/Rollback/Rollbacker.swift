@@ -52,17 +52,7 @@ public struct RollbackOutcome: Sendable {
     }
 }
 
-extension RollbackStatus {
-    init(_ status: BranchWriter.Status) {
-        switch status {
-        case .upToDate: self = .upToDate
-        case .wouldCreate: self = .wouldCreate
-        case .wouldUpdate: self = .wouldUpdate
-        case .created: self = .created
-        case .updated: self = .updated
-        }
-    }
-}
+extension RollbackStatus: BranchWriterReporting {}
 
 extension Workspace {
     /// Plans, gates and writes a rollback: builds the new tree in memory from the workspace

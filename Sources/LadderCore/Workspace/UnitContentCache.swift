@@ -42,16 +42,19 @@ struct UnitContentCache {
         entries[Key(tree: tree, unit: unit)]
     }
 
-    /// Writes `entries` in place of the file's, unless they are what it holds already.
+    /// Writes `entries` in place of the file's, unless they are what it holds already. A unit
+    /// whose name or version holds a tab or a line break (a YAML block scalar) is left out and
+    /// computed again next time: one entry per line needs no escaping.
     func save(_ newEntries: [Key: UnitContent]) {
-        guard newEntries != entries else { return }
+        func fits(_ text: String) -> Bool { !text.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } }
+        let kept = newEntries.filter { fits($0.key.unit) && fits($0.value.version ?? "") }
+        guard kept != entries else { return }
         var text = "ladder-unit-contents \(Self.formatVersion) \(fingerprint)\n"
         // Sorted, so that the same entries always make the same file.
-        for (key, content) in newEntries.sorted(by: { ($0.key.unit, $0.key.tree) < ($1.key.unit, $1.key.tree) }) {
-            text += key.tree.hex + "\t" + content.contentID + "\t" + (content.version.map { "=" + Self.escape($0) } ?? "-")
-            text += "\t" + Self.escape(key.unit) + "\n"
+        for (key, content) in kept.sorted(by: { ($0.key.unit, $0.key.tree) < ($1.key.unit, $1.key.tree) }) {
+            text += key.tree.hex + "\t" + content.contentID + "\t" + (content.version.map { "=" + $0 } ?? "-") + "\t" + key.unit + "\n"
         }
-        text += "end \(newEntries.count)\n"
+        text += "end \(kept.count)\n"
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -82,12 +85,12 @@ struct UnitContentCache {
         for line in lines[1..<(lines.count - 1)] {
             let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
             guard fields.count == 4, let tree = ObjectID(hex: String(decoding: fields[0], as: UTF8.self)), fields[1].count == 10,
-                let unit = unescape(fields[3])
+                let unit = UTF8Text.string(fields[3])
             else { return nil }
             let version: String?
             if fields[2].elementsEqual("-".utf8) {
                 version = nil
-            } else if fields[2].first == UInt8(ascii: "="), let text = unescape(fields[2].dropFirst()) {
+            } else if fields[2].first == UInt8(ascii: "="), let text = UTF8Text.string(fields[2].dropFirst()) {
                 version = text
             } else {
                 return nil
@@ -95,45 +98,5 @@ struct UnitContentCache {
             entries[Key(tree: tree, unit: unit)] = UnitContent(contentID: String(decoding: fields[1], as: UTF8.self), version: version)
         }
         return entries
-    }
-
-    /// Tabs, newlines and backslashes as `\t`, `\n`, `\r` and `\\`, so every entry is one line.
-    static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }) else { return text }
-        var out = ""
-        for character in text.unicodeScalars {
-            switch character {
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\\": out += "\\\\"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
-    }
-
-    static func unescape(_ bytes: ArraySlice<UInt8>) -> String? {
-        guard let text = UTF8Text.string(bytes) else { return nil }
-        guard text.utf8.contains(0x5C) else { return text }
-        var out = ""
-        var escaping = false
-        for character in text.unicodeScalars {
-            if escaping {
-                switch character {
-                case "t": out += "\t"
-                case "n": out += "\n"
-                case "r": out += "\r"
-                case "\\": out += "\\"
-                default: return nil
-                }
-                escaping = false
-            } else if character == "\\" {
-                escaping = true
-            } else {
-                out.unicodeScalars.append(character)
-            }
-        }
-        return escaping ? nil : out
     }
 }
